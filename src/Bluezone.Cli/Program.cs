@@ -1,1 +1,3 @@
-return 0;
+using Bluezone.Cli;
+
+return BluezoneCommand.Invoke(args, Console.Out, Console.Error);
