@@ -11,8 +11,8 @@ public readonly record struct AdvertisementMetadata(byte MajorVersion, byte Mino
 {
     public const int Length = 4;
 
-    /// <summary>Version 1.0, confidence 2, 8 dBm: the value of the specification's test vectors (<c>40080000</c>).</summary>
-    public static AdvertisementMetadata Default { get; } = new(1, 0, 2, 8);
+    /// <summary>Version 1.0, confidence 0, 8 dBm: the value of the specification's test vectors (<c>40080000</c>).</summary>
+    public static AdvertisementMetadata Default { get; } = new(1, 0, 0, 8);
 
     public static AdvertisementMetadata ForTxPower(sbyte txPowerDbm, byte calibrationConfidence = 0) => new(1, 0, calibrationConfidence, txPowerDbm);
 
