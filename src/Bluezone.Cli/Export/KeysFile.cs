@@ -115,9 +115,9 @@ internal static partial class KeysFile
             throw new FormatException($"{where}: rollingStartIntervalNumber is required");
         }
 
-        if (start < 0)
+        if (start is < 0 or > ExportBinFormat.MaxRollingStartIntervalNumber)
         {
-            throw new FormatException($"{where}: rollingStartIntervalNumber must not be negative, got {start}");
+            throw new FormatException($"{where}: rollingStartIntervalNumber must be 0–{ExportBinFormat.MaxRollingStartIntervalNumber}, got {start}");
         }
 
         if (entry.RollingPeriod is not { } period)

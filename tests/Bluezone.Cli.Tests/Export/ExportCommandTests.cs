@@ -162,6 +162,7 @@ public sealed class ExportCommandTests : IDisposable
     [InlineData("""[{"key":"00","rollingStartIntervalNumber":1,"rollingPeriod":1}]""", "entry 0: key")]
     [InlineData("""[{"key":"000102030405060708090a0b0c0d0e0f","rollingStartIntervalNumber":1,"rollingPeriod":1},{"key":"000102030405060708090a0b0c0d0e0f","rollingStartIntervalNumber":1,"rollingPeriod":145}]""", "entry 1: rollingPeriod must be 1–144")]
     [InlineData("""[{"key":"000102030405060708090a0b0c0d0e0f","rollingPeriod":1}]""", "entry 0: rollingStartIntervalNumber is required")]
+    [InlineData("""[{"key":"000102030405060708090a0b0c0d0e0f","rollingStartIntervalNumber":2147483647,"rollingPeriod":1}]""", "entry 0: rollingStartIntervalNumber must be 0–")]
     [InlineData("""[{"key":"000102030405060708090a0b0c0d0e0f","rollingStartIntervalNumber":1,"rollingPeriod":1,"reportType":6}]""", "entry 0: reportType")]
     [InlineData("""[{"key":"000102030405060708090a0b0c0d0e0f","rollingStartIntervalNumber":1,"rollingPeriod":"x"}]""", "entry 0: rollingPeriod must be a whole number")]
     [InlineData("""[{"key":"000102030405060708090a0b0c0d0e0f","rollingStartIntervalNumber":1,"rollingPeriod":1,"rollingperiod":1}]""", "entry 0: unknown property \"rollingperiod\"")]

@@ -147,6 +147,27 @@ public sealed class ExportFormatStrictnessTests
         Assert.Contains("rolling_start_interval_number", ReadError(wire), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(int.MaxValue)]
+    public void A_rolling_start_outside_the_representable_range_is_rejected(int start)
+    {
+        var wire = ValidWire();
+        wire.Keys[0].RollingStartIntervalNumber = start;
+        Assert.Contains($"rolling_start_interval_number must be 0–{ExportBinFormat.MaxRollingStartIntervalNumber}, not {start}", ReadError(wire), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_latest_accepted_rolling_start_gives_a_key_whose_expiry_time_is_representable()
+    {
+        var wire = ValidWire();
+        wire.Keys[0].RollingStartIntervalNumber = ExportBinFormat.MaxRollingStartIntervalNumber;
+
+        var key = ExportBinFormat.Read(ExportBinFormat.WriteWire(wire)).Keys[0].Key;
+
+        Assert.Equal(9999, key.ExpiryIntervalNumber.StartTime.Year);
+    }
+
     [Fact]
     public void An_undefined_report_type_is_rejected()
     {
