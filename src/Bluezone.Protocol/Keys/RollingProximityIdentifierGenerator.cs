@@ -20,7 +20,7 @@ public static class RollingProximityIdentifierGenerator
 {
     /// <summary>Keys derived per HKDF batch inside DeriveRollingProximityIdentifiers: a
     /// multiple of every lane count, and small enough (1 KiB of RPIKs) to stay on the stack.</summary>
-    private const int KeysPerBatch = 64;
+    private const int KeysPerBatch = RollingProximityIdentifierCipher.MaxKeysPerCall;
 
     private const int KeyLength = TemporaryExposureKey.Length;
 
@@ -113,15 +113,12 @@ public static class RollingProximityIdentifierGenerator
                 var inBatch = Math.Min(KeysPerBatch, count - start);
                 var batchKeys = rpiks[..(inBatch * KeyLength)];
                 HkdfBatch.Derive(teks.Slice(start * KeyLength, inBatch * KeyLength), batchKeys, HkdfBatch.RpikInfoSchedule, sha256);
-                for (var k = 0; k < inBatch; k++)
-                {
-                    RollingProximityIdentifierCipher.Encrypt(
-                        batchKeys.Slice(k * KeyLength, KeyLength),
-                        rollingStarts[start + k].Value,
-                        destination.Slice((start + k) * IntervalNumber.PerDay, IntervalNumber.PerDay),
-                        aes,
-                        platformAes);
-                }
+                RollingProximityIdentifierCipher.EncryptDays(
+                    batchKeys,
+                    rollingStarts.Slice(start, inBatch),
+                    destination.Slice(start * IntervalNumber.PerDay, inBatch * IntervalNumber.PerDay),
+                    aes,
+                    platformAes);
             }
         }
         finally

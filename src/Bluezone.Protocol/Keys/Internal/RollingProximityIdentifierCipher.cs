@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
+using Bluezone.Protocol.Time;
 using PlatformAes = System.Security.Cryptography.Aes;
 using X86Aes = System.Runtime.Intrinsics.X86.Aes;
 using X86Sse2 = System.Runtime.Intrinsics.X86.Sse2;
@@ -29,6 +30,13 @@ internal enum AesEngine
 /// the CPU can start one or two per cycle, so eight independent blocks are kept in flight per round key to
 /// keep the AES unit busy rather than waiting on each block's previous round.
 /// </remarks>
+/// <summary>The eleven round keys of AES-128.</summary>
+[InlineArray(11)]
+internal struct Aes128RoundKeys
+{
+    private Vector128<byte> _key;
+}
+
 [SkipLocalsInit]
 internal static class RollingProximityIdentifierCipher
 {
@@ -96,9 +104,57 @@ internal static class RollingProximityIdentifierCipher
         }
     }
 
+    /// <summary>
+    /// The identifiers of whole days for several keys: destination[144·k + i] is RPI(rpiks[k], starts[k] + i).
+    /// </summary>
+    /// <remarks>
+    /// With AES-NI all key schedules of the batch are expanded first, in a loop of their own. Expanding one
+    /// key is a chain of ten dependent KEYGENASSIST steps (~100 cycles of latency); inside that loop the
+    /// chains of different keys overlap, whereas expanding each key just before its 1,440 AESENCs would
+    /// leave the AES unit idle for the length of the chain, every key.
+    /// </remarks>
+    public static void EncryptDays(ReadOnlySpan<byte> rpiks, ReadOnlySpan<IntervalNumber> starts, Span<RollingProximityIdentifier> destination, AesEngine engine, PlatformAes? platformAes)
+    {
+        const int day = IntervalNumber.PerDay;
+        var count = starts.Length;
+        if (engine == AesEngine.AesNi && IsSupported(AesEngine.AesNi) && count <= MaxKeysPerCall)
+        {
+            Span<Aes128RoundKeys> schedules = stackalloc Aes128RoundKeys[count];
+            for (var k = 0; k < count; k++)
+            {
+                ExpandKey(rpiks.Slice(k * 16, 16), ref schedules[k]);
+            }
+
+            for (var k = 0; k < count; k++)
+            {
+                EncryptAesNi(ref schedules[k], starts[k].Value, destination.Slice(k * day, day));
+            }
+
+            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(schedules));
+            return;
+        }
+
+        for (var k = 0; k < count; k++)
+        {
+            Encrypt(rpiks.Slice(k * 16, 16), starts[k].Value, destination.Slice(k * day, day), engine, platformAes);
+        }
+    }
+
+    /// <summary>Most keys <see cref="EncryptDays"/> expands at once: 64 schedules take 11 KiB of stack.</summary>
+    public const int MaxKeysPerCall = 64;
+
     private static void EncryptAesNi(ReadOnlySpan<byte> rpik, int firstInterval, Span<RollingProximityIdentifier> destination)
     {
-        var k0 = Vector128.Create(rpik);
+        Unsafe.SkipInit(out Aes128RoundKeys schedule);
+        ExpandKey(rpik, ref schedule);
+        EncryptAesNi(ref schedule, firstInterval, destination);
+        CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref schedule, 1)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ExpandKey(ReadOnlySpan<byte> key, ref Aes128RoundKeys schedule)
+    {
+        var k0 = Vector128.Create(key);
         var k1 = NextRoundKey(k0, X86Aes.KeygenAssist(k0, 0x01));
         var k2 = NextRoundKey(k1, X86Aes.KeygenAssist(k1, 0x02));
         var k3 = NextRoundKey(k2, X86Aes.KeygenAssist(k2, 0x04));
@@ -108,7 +164,32 @@ internal static class RollingProximityIdentifierCipher
         var k7 = NextRoundKey(k6, X86Aes.KeygenAssist(k6, 0x40));
         var k8 = NextRoundKey(k7, X86Aes.KeygenAssist(k7, 0x80));
         var k9 = NextRoundKey(k8, X86Aes.KeygenAssist(k8, 0x1b));
-        var k10 = NextRoundKey(k9, X86Aes.KeygenAssist(k9, 0x36));
+        schedule[0] = k0;
+        schedule[1] = k1;
+        schedule[2] = k2;
+        schedule[3] = k3;
+        schedule[4] = k4;
+        schedule[5] = k5;
+        schedule[6] = k6;
+        schedule[7] = k7;
+        schedule[8] = k8;
+        schedule[9] = k9;
+        schedule[10] = NextRoundKey(k9, X86Aes.KeygenAssist(k9, 0x36));
+    }
+
+    private static void EncryptAesNi(ref Aes128RoundKeys schedule, int firstInterval, Span<RollingProximityIdentifier> destination)
+    {
+        var k0 = schedule[0];
+        var k1 = schedule[1];
+        var k2 = schedule[2];
+        var k3 = schedule[3];
+        var k4 = schedule[4];
+        var k5 = schedule[5];
+        var k6 = schedule[6];
+        var k7 = schedule[7];
+        var k8 = schedule[8];
+        var k9 = schedule[9];
+        var k10 = schedule[10];
 
         // The RPI struct holds (High, Low) as big-endian readings of the two block halves; reversing the
         // bytes of each half turns the ciphertext straight into the struct's in-memory layout.
