@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Bluezone.Cli.Bench;
 using Bluezone.Cli.Export;
 using Bluezone.Cli.Keys;
 
@@ -11,6 +12,7 @@ internal static class BluezoneCommand
     {
         KeysCommand.Create(),
         ExportCommand.Create(),
+        BenchCommand.Create(),
     };
 
     /// <summary>Runs the command line with explicit writers, so tests drive the real CLI in-process.</summary>
