@@ -31,9 +31,9 @@ internal static class DeriveBenchmarkCommand
         {
             var keyCount = parse.GetValue(keys);
             var threadCount = parse.GetValue(threads);
-            if (keyCount is < 1 or > 100_000_000)
+            if (keyCount is < 1 or > 20_000_000)
             {
-                throw new ArgumentException($"--keys must be 1–100000000, not {keyCount}");
+                throw new ArgumentException($"--keys must be 1–20000000, not {keyCount}");
             }
 
             if (threadCount < 1 || threadCount > Environment.ProcessorCount * 4)
