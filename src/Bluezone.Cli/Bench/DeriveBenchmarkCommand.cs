@@ -92,7 +92,8 @@ internal static class DeriveBenchmarkCommand
         output.WriteLine($"implementation: {RollingProximityIdentifierGenerator.Implementation}");
         output.WriteLine($"elapsed: {clock.Elapsed.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture)} ms");
         // On a shared machine the wall clock also counts time the threads waited for a core; CPU time does not.
-        output.WriteLine($"cpu: {cpu.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture)} ms ({(long)(keyCount / cpu.TotalSeconds)} keys per CPU-second)");
+        var perCpuSecond = cpu > TimeSpan.Zero ? ((long)(keyCount / cpu.TotalSeconds)).ToString(CultureInfo.InvariantCulture) : "n/a";
+        output.WriteLine($"cpu: {cpu.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture)} ms ({perCpuSecond} keys per CPU-second)");
         var fastest = workers.Min(w => w.FastestChunk);
         if (fastest != TimeSpan.MaxValue)
         {
