@@ -25,6 +25,7 @@ public sealed partial class DeriveBenchmarkCommandTests
         Assert.Contains("keys: 20000", lines);
         Assert.Contains($"threads: {threads}", lines);
         Assert.Contains(lines, l => Regex.IsMatch(l, "^checksum: [0-9a-f]{16}$"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, "^peak: [0-9]+ keys/s per thread"));
         Assert.Contains("bench derive: 20000 keys", error.ToString(), StringComparison.Ordinal);
     }
 

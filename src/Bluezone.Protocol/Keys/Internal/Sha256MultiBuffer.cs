@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Bluezone.Protocol.Keys.Internal;
 
@@ -54,21 +55,81 @@ internal static class Sha256Constants
 /// differ. .NET exposes no SHA-NI intrinsics, and SHA-NI handles one message at a time anyway; sixteen
 /// AVX-512 lanes give more throughput than that from managed code.
 /// </summary>
-[SkipLocalsInit] // the schedule is 64 vectors (4 KiB at 512 bits); zeroing it on every call would be pure waste
 internal static class Sha256MultiBuffer<TVector, TOps>
     where TVector : struct
     where TOps : struct, ILaneOperations<TVector>
 {
-    /// <summary>state = state + rounds(state, block): one compression with the Davies–Meyer feed-forward.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>
+    /// state = state + rounds(state, block): one compression with the Davies–Meyer feed-forward.
+    /// <paramref name="block"/> is consumed: it serves as the 16-word window of the message schedule.
+    /// </summary>
+    /// <remarks>
+    /// The schedule is computed inside the round loop, 16 words at a time in place of the block, rather than
+    /// all 64 words up front: each round's chain of dependent additions leaves execution slots idle that the
+    /// independent schedule arithmetic fills, and the words stay in cache lines that were just written.
+    /// </remarks>
     public static void Compress(ref Sha256State<TVector> state, ref Sha256Block<TVector> block)
     {
-        Unsafe.SkipInit(out Sha256Schedule<TVector> schedule);
-        Expand(ref block, ref schedule);
-        Rounds(ref state, ref schedule);
+        var a = state[0];
+        var b = state[1];
+        var c = state[2];
+        var d = state[3];
+        var e = state[4];
+        var f = state[5];
+        var g = state[6];
+        var h = state[7];
+        ref var w = ref block[0];
+        ref var k = ref MemoryMarshal.GetReference(Sha256Constants.RoundConstants);
+
+        for (var t = 0; t < 16; t += 8)
+        {
+            Round(a, b, c, ref d, e, f, g, ref h, TOps.Add(Unsafe.Add(ref w, t), TOps.Broadcast(Unsafe.Add(ref k, t))));
+            Round(h, a, b, ref c, d, e, f, ref g, TOps.Add(Unsafe.Add(ref w, t + 1), TOps.Broadcast(Unsafe.Add(ref k, t + 1))));
+            Round(g, h, a, ref b, c, d, e, ref f, TOps.Add(Unsafe.Add(ref w, t + 2), TOps.Broadcast(Unsafe.Add(ref k, t + 2))));
+            Round(f, g, h, ref a, b, c, d, ref e, TOps.Add(Unsafe.Add(ref w, t + 3), TOps.Broadcast(Unsafe.Add(ref k, t + 3))));
+            Round(e, f, g, ref h, a, b, c, ref d, TOps.Add(Unsafe.Add(ref w, t + 4), TOps.Broadcast(Unsafe.Add(ref k, t + 4))));
+            Round(d, e, f, ref g, h, a, b, ref c, TOps.Add(Unsafe.Add(ref w, t + 5), TOps.Broadcast(Unsafe.Add(ref k, t + 5))));
+            Round(c, d, e, ref f, g, h, a, ref b, TOps.Add(Unsafe.Add(ref w, t + 6), TOps.Broadcast(Unsafe.Add(ref k, t + 6))));
+            Round(b, c, d, ref e, f, g, h, ref a, TOps.Add(Unsafe.Add(ref w, t + 7), TOps.Broadcast(Unsafe.Add(ref k, t + 7))));
+        }
+
+        for (var t = 16; t < 64; t += 8)
+        {
+            Round(a, b, c, ref d, e, f, g, ref h, NextWord(ref w, ref k, t));
+            Round(h, a, b, ref c, d, e, f, ref g, NextWord(ref w, ref k, t + 1));
+            Round(g, h, a, ref b, c, d, e, ref f, NextWord(ref w, ref k, t + 2));
+            Round(f, g, h, ref a, b, c, d, ref e, NextWord(ref w, ref k, t + 3));
+            Round(e, f, g, ref h, a, b, c, ref d, NextWord(ref w, ref k, t + 4));
+            Round(d, e, f, ref g, h, a, b, ref c, NextWord(ref w, ref k, t + 5));
+            Round(c, d, e, ref f, g, h, a, ref b, NextWord(ref w, ref k, t + 6));
+            Round(b, c, d, ref e, f, g, h, ref a, NextWord(ref w, ref k, t + 7));
+        }
+
+        state[0] = TOps.Add(state[0], a);
+        state[1] = TOps.Add(state[1], b);
+        state[2] = TOps.Add(state[2], c);
+        state[3] = TOps.Add(state[3], d);
+        state[4] = TOps.Add(state[4], e);
+        state[5] = TOps.Add(state[5], f);
+        state[6] = TOps.Add(state[6], g);
+        state[7] = TOps.Add(state[7], h);
     }
 
-    /// <summary>Expands a block into its 64-word schedule and adds the round constants.</summary>
+    /// <summary>W[t] (t ≥ 16) into the window slot of W[t − 16]; returns W[t] + K[t].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector NextWord(ref TVector window, ref uint k, int t)
+    {
+        var w2 = Unsafe.Add(ref window, (t - 2) & 15);
+        var w15 = Unsafe.Add(ref window, (t - 15) & 15);
+        var s1 = TOps.Xor3(TOps.RotateRight(w2, 17), TOps.RotateRight(w2, 19), TOps.ShiftRight(w2, 10));
+        var s0 = TOps.Xor3(TOps.RotateRight(w15, 7), TOps.RotateRight(w15, 18), TOps.ShiftRight(w15, 3));
+        ref var slot = ref Unsafe.Add(ref window, t & 15);
+        var word = TOps.Add(TOps.Add(s1, Unsafe.Add(ref window, (t - 7) & 15)), TOps.Add(s0, slot));
+        slot = word;
+        return TOps.Add(word, TOps.Broadcast(Unsafe.Add(ref k, t)));
+    }
+
+    /// <summary>Expands a block into its 64-word schedule and adds the round constants (for constant blocks, computed once).</summary>
     public static void Expand(ref Sha256Block<TVector> block, ref Sha256Schedule<TVector> schedule)
     {
         ref var w = ref schedule[0];
@@ -86,8 +147,7 @@ internal static class Sha256MultiBuffer<TVector, TOps>
             Unsafe.Add(ref w, t) = TOps.Add(TOps.Add(s1, Unsafe.Add(ref w, t - 7)), TOps.Add(s0, Unsafe.Add(ref w, t - 16)));
         }
 
-        // Adding K here rather than in the rounds keeps a single round loop for both computed schedules and
-        // schedules precomputed for constant blocks.
+        // With K included, the schedule of a constant block is one table the rounds read directly.
         var k = Sha256Constants.RoundConstants;
         for (var t = 0; t < 64; t++)
         {
