@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Bluezone.Cli.Bench;
+using Bluezone.Cli.Device;
 using Bluezone.Cli.Keys;
 
 namespace Bluezone.Cli;
@@ -9,6 +11,8 @@ internal static class BluezoneCommand
     public static RootCommand Create() => new("Bluezone: Bluetooth proximity tracing — keys, exports, server, devices, simulation.")
     {
         KeysCommand.Create(),
+        DeviceCommand.Create(),
+        BenchCommand.Create(),
     };
 
     /// <summary>Runs the command line with explicit writers, so tests drive the real CLI in-process.</summary>

@@ -41,6 +41,7 @@ public sealed class SightingProcessor
     private long _previousScanStartMs = long.MinValue;
     private long _scanSequence;
     private long _nextEncounterId;
+    private long _liveForgottenMs;
 
     /// <param name="ownCalibration">This phone's calibration: its RSSI correction applies to everything it hears.</param>
     public SightingProcessor(
@@ -72,6 +73,8 @@ public sealed class SightingProcessor
     /// <summary>In-memory state that depends on the surroundings, not on how long the device has run (for memory checks).</summary>
     public int ActiveTracks => _linker.ActiveTracks + _others.ActiveLevels + _closeOthers.ActiveLevels + _live.Count;
 
+    internal string StateBreakdown => $"tracks {_linker.ActiveTracks}, levels {_others.ActiveLevels}/{_closeOthers.ActiveLevels}, live {_live.Count}, scan {_rpis.Count}/{_otherAddresses.Count}";
+
     /// <summary>When an open scan will be closed if nothing more is heard; null when no scan is open.</summary>
     public DateTimeOffset? ScanCloseDue => _scanOpen ? DateTimeOffset.FromUnixTimeMilliseconds(_scanLastMs + _scanGapMs + 1) : null;
 
@@ -96,6 +99,13 @@ public sealed class SightingProcessor
         else if (ms > _scanLastMs)
         {
             _scanLastMs = ms;
+        }
+
+        if (ms - _liveForgottenMs >= 1000)
+        {
+            // Addresses heard more than 60 s ago are dropped within a second, however long a scan runs.
+            _live.Forget(ms);
+            _liveForgottenMs = ms;
         }
 
         var txPower = _options.DefaultSenderTxPowerDbm;
