@@ -10,7 +10,7 @@ public sealed class EncounterOptions
     public TimeSpan LinkWindow { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>The successor's typical attenuation may differ from its predecessor's last by at most this (shadowing spread is about 6 dB).</summary>
-    public int MaxAttenuationDifferenceDb { get; set; } = 12;
+    public int MaxAttenuationDifferenceDb { get; set; } = 8;
 
     /// <summary>Peers rotate at an interval boundary plus a random offset: up to this long after the boundary.</summary>
     public TimeSpan RotationOffsetAllowance { get; set; } = TimeSpan.FromMinutes(6);
