@@ -10,7 +10,7 @@ namespace Bluezone.Device.Proximity;
 /// </summary>
 /// <remarks>
 /// Without a table the documented defaults apply: RSSI correction −4 dB and tx −24 dBm, which are the
-/// rounded means over all 9,895 rows of the 2020-06-13 table. They are also the "configured default" transmit
+/// rounded means over all 9,896 rows of the 2020-06-13 table. They are also the "configured default" transmit
 /// power assumed for a sender whose metadata cannot be decrypted yet (before a match).
 /// </remarks>
 public sealed class CalibrationTable
