@@ -19,7 +19,7 @@ namespace Bluezone.Device;
 public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
 {
     private readonly IRadio _radio;
-    private readonly DeviceStore _store;
+    private readonly IDeviceStore _store;
     private readonly TimeProvider _time;
     private readonly DeviceOptions _options;
     private readonly Random _jitter;
@@ -38,7 +38,7 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
     /// <param name="secrets">Draws daily keys and addresses; null for the platform's cryptographic generator.</param>
     public BluezoneDevice(
         IRadio radio,
-        DeviceStore store,
+        IDeviceStore store,
         TimeProvider time,
         DeviceOptions? options = null,
         CalibrationTable? calibration = null,

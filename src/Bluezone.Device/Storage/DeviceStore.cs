@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Bluezone.Device.Encounters;
 using Bluezone.Device.History;
-using Bluezone.Device.Identity;
 using Bluezone.Device.Sightings;
 using Bluezone.Device.Storage.Internal;
 using Bluezone.Protocol.Keys;
@@ -18,7 +17,7 @@ namespace Bluezone.Device.Storage;
 /// transaction per batch with prepared commands. A damaged file is reported (<see cref="DeviceStoreException"/>)
 /// and never reused or replaced silently. Not thread-safe: one device core drives it.
 /// </summary>
-public sealed class DeviceStore : IContactLog, IOwnKeyStore, IDisposable
+public sealed class DeviceStore : IDeviceStore, IDisposable
 {
     /// <summary>Days kept, today included (DESIGN.md §7: 14 days).</summary>
     public const int RetentionDays = 14;

@@ -151,6 +151,34 @@ public sealed class HistoryScenarioTests : IDisposable
         Assert.Empty(muchLater.List);
     }
 
+    [Fact]
+    public void The_in_memory_store_for_simulations_gives_the_same_history_as_the_SQLite_store()
+    {
+        var evening = new DateTimeOffset(2026, 11, 20, 22, 0, 0, TimeSpan.Zero);
+        var scenario = new ScanScenario(evening, seed: 11)
+            .Phone(45, TimeSpan.Zero, TimeSpan.FromHours(3), TimeSpan.FromSeconds(30))
+            .Phone(70, TimeSpan.FromMinutes(20), TimeSpan.FromMinutes(90))
+            .Phone(52, TimeSpan.FromMinutes(100), TimeSpan.FromMinutes(104))
+            .Phone(60, TimeSpan.FromMinutes(130), TimeSpan.FromHours(3))
+            .Other(50, TimeSpan.Zero, TimeSpan.FromHours(2))
+            .Other(75, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(40));
+        var sightings = scenario.Build();
+        var memory = new InMemoryDeviceStore();
+        using var disk = DeviceStore.Open(_directory.Path);
+        Feed(memory, sightings);
+        Feed(disk, sightings);
+
+        Assert.Equal(disk.Days(), memory.Days());
+        Assert.Equal(2, disk.Days().Count);
+        foreach (var day in disk.Days())
+        {
+            Assert.Equal(disk.History(day), memory.History(day));
+        }
+
+        Assert.Equal(scenario.HeardRpis.Count, disk.Days().Sum(d => disk.History(d).DistinctRpis));
+        Assert.Equal(disk.NextEncounterId, memory.NextEncounterId);
+    }
+
     private DayHistory Replay(ScanScenario scenario)
     {
         using var store = DeviceStore.Open(_directory.Path);
@@ -158,7 +186,7 @@ public sealed class HistoryScenarioTests : IDisposable
         return store.History(Day);
     }
 
-    private static void Feed(DeviceStore store, List<ReceivedAdvertisement> sightings)
+    private static void Feed(IDeviceStore store, List<ReceivedAdvertisement> sightings)
     {
         var processor = new SightingProcessor(store, CalibrationTable.Defaults.Global);
         foreach (var sighting in sightings)
