@@ -65,6 +65,9 @@ internal static class DeviceCommand
 
             var table = parse.GetValue(calibration) is { } calibrationFile ? CalibrationTable.Load(calibrationFile.FullName) : CalibrationTable.Defaults;
             var options = new DeviceOptions { Model = parse.GetValue(model) };
+
+            // A sender's tx is unknown before a match: assume the table's global average (−24 dBm without a table).
+            options.Sightings.DefaultSenderTxPowerDbm = table.Global.TxPowerDbm;
             var ownCalibration = table.Find(options.Model);
 
             // The whole log is read and checked before the store is even opened: a bad line stores nothing.

@@ -21,12 +21,14 @@ internal readonly record struct RpiObservation(
 /// <para><b>Method.</b> Each RPI heard is a <i>track</i> (first and last time heard, its latest typical
 /// attenuation). When a scan closes, every RPI heard for the first time in it is a possible successor of a
 /// track that (1) has no successor yet, (2) was last heard before the new RPI was first heard and at most
-/// <see cref="EncounterOptions.LinkWindow"/> earlier — so it "disappeared" when the new one appeared, which
-/// also rules out two RPIs heard side by side, (3) could have rotated in that gap: the gap overlaps an
+/// <see cref="EncounterOptions.LinkWindow"/> earlier and in the previous scan or, allowing
+/// <see cref="EncounterOptions.MaxMissedScans"/>, the one before — so it "disappeared" when the new one
+/// appeared (within seconds when scanning continuously), which also rules out two RPIs heard side by side, (3) could have rotated in that gap: the gap overlaps an
 /// interval boundary, allowing for the peer's random rotation offset and clock skew, and (4) had a similar
 /// signal: typical attenuations within <see cref="EncounterOptions.MaxAttenuationDifferenceDb"/>. Candidate
-/// pairs are taken greedily, most similar signal first (then shortest gap), each track and each new RPI at
-/// most once — so two phones that rotate at the same moment at different distances stay two encounters.
+/// pairs are taken greedily by score — the attenuation difference in dB plus one dB per 10 s of silence
+/// between them, so with continuous scanning the RPI that appeared a second later wins — each track and each
+/// new RPI at most once — so two phones that rotate at the same moment at different distances stay two encounters.
 /// A new RPI without a partner starts a new encounter. Tracks unheard for longer than the link window are
 /// forgotten, which bounds memory by the number of phones around, not by the length of the log.</para>
 /// <para><b>Limits.</b> It is an estimate. Someone leaving just as someone else arrives at a similar signal
@@ -45,7 +47,9 @@ internal sealed class EncounterLinker
     private readonly ProximityOptions _proximity;
     private readonly Dictionary<RollingProximityIdentifier, Track> _tracks = [];
     private readonly List<RpiObservation> _fresh = [];
-    private readonly List<(int Difference, long Gap, Track Old, int Fresh)> _pairs = [];
+    private readonly List<(long Score, Track Old, int Fresh)> _pairs = [];
+    private readonly List<Track> _predecessors = [];
+    private readonly List<Track> _freshTracks = [];
     private readonly List<RollingProximityIdentifier> _stale = [];
 
     public EncounterLinker(EncounterOptions options, ProximityOptions proximity)
@@ -80,6 +84,7 @@ internal sealed class EncounterLinker
         {
             if (_tracks.TryGetValue(observation.Rpi, out var track))
             {
+                track.LastScan = scanSequence;
                 track.LastMs = Math.Max(track.LastMs, observation.LastUnixMs);
                 track.Attenuation = observation.TypicalAttenuation;
             }
@@ -89,7 +94,7 @@ internal sealed class EncounterLinker
             }
         }
 
-        LinkFresh(linkWindowMs, ref nextEncounterId);
+        LinkFresh(scanSequence, linkWindowMs, ref nextEncounterId);
 
         var day = (int)(scanStartMs / MsPerDay);
         foreach (var observation in observations)
@@ -137,50 +142,61 @@ internal sealed class EncounterLinker
         }
     }
 
-    private void LinkFresh(long linkWindowMs, ref long nextEncounterId)
+    private void LinkFresh(long scanSequence, long linkWindowMs, ref long nextEncounterId)
     {
-        _pairs.Clear();
-        for (var i = 0; i < _fresh.Count; i++)
+        // Predecessors: every remembered track, and — for a rotation heard within this very scan — every new
+        // RPI of this scan that went silent before another one appeared.
+        _predecessors.Clear();
+        _predecessors.AddRange(_tracks.Values);
+        _freshTracks.Clear();
+        foreach (var fresh in _fresh)
         {
-            var fresh = _fresh[i];
-            foreach (var old in _tracks.Values)
+            var track = new Track { FirstMs = fresh.FirstUnixMs, LastMs = fresh.LastUnixMs, LastScan = scanSequence, Attenuation = fresh.TypicalAttenuation };
+            _freshTracks.Add(track);
+            _predecessors.Add(track);
+        }
+
+        _pairs.Clear();
+        var earliestScan = scanSequence - 1 - _options.MaxMissedScans;
+        for (var i = 0; i < _freshTracks.Count; i++)
+        {
+            var fresh = _freshTracks[i];
+            foreach (var old in _predecessors)
             {
-                var gap = fresh.FirstUnixMs - old.LastMs;
-                var difference = Math.Abs(old.Attenuation - fresh.TypicalAttenuation);
-                if (!old.HasSuccessor && gap > 0 && gap <= linkWindowMs
+                var gap = fresh.FirstMs - old.LastMs;
+                var difference = Math.Abs(old.Attenuation - fresh.Attenuation);
+                if (gap > 0 && gap <= linkWindowMs && old.LastScan >= earliestScan
                     && difference <= _options.MaxAttenuationDifferenceDb
-                    && CouldRotateBetween(old.LastMs, fresh.FirstUnixMs))
+                    && CouldRotateBetween(old.LastMs, fresh.FirstMs))
                 {
-                    _pairs.Add((difference, gap, old, i));
+                    // Signal similarity first; a shorter silence breaks near-ties (10 s of silence weigh 1 dB).
+                    _pairs.Add(((difference * 10_000L) + gap, old, i));
                 }
             }
         }
 
-        _pairs.Sort(static (a, b) => a.Difference != b.Difference ? a.Difference.CompareTo(b.Difference) : a.Gap.CompareTo(b.Gap));
-        Span<bool> linked = _fresh.Count <= 512 ? stackalloc bool[_fresh.Count] : new bool[_fresh.Count];
-        foreach (var (_, _, old, index) in _pairs)
+        _pairs.Sort(static (a, b) => a.Score.CompareTo(b.Score));
+        foreach (var (_, old, index) in _pairs)
         {
-            if (old.HasSuccessor || linked[index])
+            var fresh = _freshTracks[index];
+            if (old.HasSuccessor || fresh.Predecessor is not null)
             {
                 continue;
             }
 
             old.HasSuccessor = true;
-            linked[index] = true;
-            AddTrack(_fresh[index], old.Encounter);
+            fresh.Predecessor = old;
         }
 
-        for (var i = 0; i < _fresh.Count; i++)
+        // New RPIs in order of first sighting, so an in-scan predecessor already has its encounter.
+        for (var i = 0; i < _freshTracks.Count; i++)
         {
-            if (!linked[i])
-            {
-                AddTrack(_fresh[i], new Encounter(nextEncounterId++));
-            }
+            var track = _freshTracks[i];
+            track.Encounter = track.Predecessor?.Encounter ?? new Encounter(nextEncounterId++);
+            track.Predecessor = null;
+            _tracks.Add(_fresh[i].Rpi, track);
         }
     }
-
-    private void AddTrack(in RpiObservation observation, Encounter encounter) =>
-        _tracks.Add(observation.Rpi, new Track(encounter) { LastMs = observation.LastUnixMs, Attenuation = observation.TypicalAttenuation });
 
     /// <summary>
     /// Whether some rotation instant in (lastHeard, firstHeard] lies within [B − skew, B + offset + skew] of an
@@ -211,11 +227,17 @@ internal sealed class EncounterLinker
         }
     }
 
-    private sealed class Track(Encounter encounter)
+    private sealed class Track
     {
-        public Encounter Encounter { get; } = encounter;
+        public Encounter Encounter { get; set; } = null!;
+
+        public Track? Predecessor { get; set; }
+
+        public long FirstMs { get; init; }
 
         public long LastMs { get; set; }
+
+        public long LastScan { get; set; }
 
         public int Attenuation { get; set; }
 

@@ -9,6 +9,14 @@ public sealed class EncounterOptions
     /// </summary>
     public TimeSpan LinkWindow { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// A successor must appear in the scan right after its predecessor was last heard, or after at most this
+    /// many scans in which neither was heard (a phone in a pocket can miss one). With continuous scanning cut
+    /// into 30 s scans this keeps "appears within a few seconds" tight; with background scans the link window
+    /// is the tighter bound.
+    /// </summary>
+    public int MaxMissedScans { get; set; } = 1;
+
     /// <summary>The successor's typical attenuation may differ from its predecessor's last by at most this (shadowing spread is about 6 dB).</summary>
     public int MaxAttenuationDifferenceDb { get; set; } = 8;
 
@@ -23,6 +31,11 @@ public sealed class EncounterOptions
         if (LinkWindow < TimeSpan.FromSeconds(10) || LinkWindow > TimeSpan.FromHours(1))
         {
             throw new ArgumentException($"LinkWindow must be within 10 s – 1 h, not {LinkWindow}.");
+        }
+
+        if (MaxMissedScans is < 0 or > 100)
+        {
+            throw new ArgumentException($"MaxMissedScans must be within 0–100, not {MaxMissedScans}.");
         }
 
         if (MaxAttenuationDifferenceDb is < 0 or > 100)

@@ -68,7 +68,20 @@ public sealed class HistoryScenarioTests : IDisposable
     }
 
     [Fact]
-    public void Without_linking_a_rotated_phone_that_left_and_a_newcomer_later_than_the_link_window_count_as_two()
+    public void A_phone_that_rotates_seconds_after_it_arrives_is_one_encounter_even_within_one_scan()
+    {
+        // Continuous scanning: the phone arrives 5 s before a boundary, so its first RPI lasts 5 s.
+        var scenario = new ScanScenario(Morning - TimeSpan.FromSeconds(5)) { ScanPeriod = TimeSpan.FromSeconds(4) }
+            .Phone(50, TimeSpan.Zero, TimeSpan.FromMinutes(25));
+
+        var history = Replay(scenario);
+
+        Assert.Equal(4, history.DistinctRpis);
+        Assert.Equal(1, history.Encounters);
+    }
+
+    [Fact]
+    public void A_phone_that_left_and_a_newcomer_after_the_link_window_count_as_two()
     {
         var scenario = new ScanScenario(Morning)
             .Phone(50, TimeSpan.Zero, TimeSpan.FromMinutes(30))
