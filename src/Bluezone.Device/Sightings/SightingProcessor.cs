@@ -73,8 +73,6 @@ public sealed class SightingProcessor
     /// <summary>In-memory state that depends on the surroundings, not on how long the device has run (for memory checks).</summary>
     public int ActiveTracks => _linker.ActiveTracks + _others.ActiveLevels + _closeOthers.ActiveLevels + _live.Count;
 
-    internal string StateBreakdown => $"tracks {_linker.ActiveTracks}, levels {_others.ActiveLevels}/{_closeOthers.ActiveLevels}, live {_live.Count}, scan {_rpis.Count}/{_otherAddresses.Count}";
-
     /// <summary>When an open scan will be closed if nothing more is heard; null when no scan is open.</summary>
     public DateTimeOffset? ScanCloseDue => _scanOpen ? DateTimeOffset.FromUnixTimeMilliseconds(_scanLastMs + _scanGapMs + 1) : null;
 

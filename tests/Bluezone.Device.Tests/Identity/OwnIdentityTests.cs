@@ -73,6 +73,22 @@ public sealed class OwnIdentityTests : IDisposable
     }
 
     [Fact]
+    public void The_scan_around_screen_scans_continuously_until_it_is_closed()
+    {
+        using var device = NewDevice();
+        device.ForegroundScanning = true;
+        device.Pump();
+        _time.Advance(TimeSpan.FromMinutes(3));
+        device.Pump();
+        Assert.True(_radio.IsScanning);
+        Assert.Equal(1, _radio.ScansStarted);
+
+        device.ForegroundScanning = false;
+        device.Pump();
+        Assert.False(_radio.IsScanning);
+    }
+
+    [Fact]
     public void A_new_key_is_created_for_each_UTC_day_and_kept_across_restarts()
     {
         using (var device = NewDevice())
