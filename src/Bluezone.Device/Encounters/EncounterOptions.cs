@@ -17,8 +17,12 @@ public sealed class EncounterOptions
     /// </summary>
     public int MaxMissedScans { get; set; } = 1;
 
-    /// <summary>The successor's typical attenuation may differ from its predecessor's last by at most this (shadowing spread is about 6 dB).</summary>
-    public int MaxAttenuationDifferenceDb { get; set; } = 8;
+    /// <summary>
+    /// The successor's typical attenuation may differ from its predecessor's last by at most this. A typical
+    /// attenuation averages a scan's sightings, so per-sighting noise mostly cancels; wider tolerates a phone whose
+    /// signal changes between scans, narrower mistakes fewer departures plus arrivals for rotations.
+    /// </summary>
+    public int MaxAttenuationDifferenceDb { get; set; } = 6;
 
     /// <summary>Peers rotate at an interval boundary plus a random offset: up to this long after the boundary.</summary>
     public TimeSpan RotationOffsetAllowance { get; set; } = TimeSpan.FromMinutes(6);

@@ -17,10 +17,13 @@ public sealed class HistoryScenarioTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    [Fact]
-    public void Three_phones_rotating_for_two_hours_and_two_other_devices_count_as_three_Bluezoners_and_five_people()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    [InlineData(8)]
+    public void Three_phones_rotating_for_two_hours_and_two_other_devices_count_as_three_Bluezoners_and_five_people(int noiseDb)
     {
-        var scenario = new ScanScenario(Morning)
+        var scenario = new ScanScenario(Morning) { NoiseDb = noiseDb }
             .Phone(45, TimeSpan.Zero, TimeSpan.FromHours(2), TimeSpan.FromSeconds(40))
             .Phone(58, TimeSpan.Zero, TimeSpan.FromHours(2), TimeSpan.FromSeconds(95))
             .Phone(80, TimeSpan.Zero, TimeSpan.FromHours(2), TimeSpan.FromSeconds(10))
