@@ -3,8 +3,8 @@ using Bluezone.Device.Encounters;
 using Bluezone.Device.History;
 using Bluezone.Device.Proximity;
 using Bluezone.Device.Radio;
+using Bluezone.Device.Sightings.Internal;
 using Bluezone.Device.Storage;
-using Bluezone.Protocol.Advertising;
 using Bluezone.Protocol.Keys;
 
 namespace Bluezone.Device.Sightings;
@@ -108,7 +108,7 @@ public sealed class SightingProcessor
 
         var txPower = _options.DefaultSenderTxPowerDbm;
         var attenuation = Math.Clamp(_ownCalibration.AttenuationOf(advertisement.Rssi, txPower), 0, 255);
-        if (BluezoneAdvertisement.TryParse(advertisement.Payload.Span, out var bluezone))
+        if (BluezonePayload.TryExtract(advertisement.Payload.Span, out var bluezone))
         {
             ref var aggregate = ref CollectionsMarshal.GetValueRefOrAddDefault(_rpis, bluezone.Rpi, out var exists);
             if (!exists)
