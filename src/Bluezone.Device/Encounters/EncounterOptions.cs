@@ -1,6 +1,6 @@
 namespace Bluezone.Device.Encounters;
 
-/// <summary>How rotated RPIs are linked into encounters; see <see cref="EncounterLinker"/> for the method.</summary>
+/// <summary>How rotated RPIs are linked into encounters; the method is described on <c>Internal/EncounterLinker</c> and in docs/device.md.</summary>
 public sealed class EncounterOptions
 {
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Bluezone.Device.Radio;
 
@@ -21,6 +22,8 @@ public static class ScanLog
 
     /// <summary>Largest payload accepted: an extended advertisement's data (Core spec: up to 255 bytes per PDU).</summary>
     public const int MaxPayloadBytes = 255;
+
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
     public static IReadOnlyList<ScanLogRecord> Read(string path)
     {
@@ -97,7 +100,7 @@ public static class ScanLog
         var hex = fields[3].Trim();
         if (!payloads.TryGetValue(hex, out var payload))
         {
-            if (hex.Length == 0 || hex.Length % 2 != 0 || hex.Length > 2 * MaxPayloadBytes || !hex.AsSpan().ContainsOnlyHex())
+            if (hex.Length == 0 || hex.Length % 2 != 0 || hex.Length > 2 * MaxPayloadBytes || hex.AsSpan().ContainsAnyExcept(HexDigits))
             {
                 throw Error(name, lineNumber, $"adv_hex must be 1–{MaxPayloadBytes} bytes of hexadecimal digits");
             }
@@ -110,20 +113,4 @@ public static class ScanLog
     }
 
     private static FormatException Error(string name, int line, string problem) => new($"{name} line {line}: {problem}");
-}
-
-internal static class HexSpanExtensions
-{
-    public static bool ContainsOnlyHex(this ReadOnlySpan<char> text)
-    {
-        foreach (var c in text)
-        {
-            if (!char.IsAsciiHexDigit(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }

@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using Bluezone.Device.Encounters;
+using Bluezone.Device.Encounters.Internal;
 using Bluezone.Device.History;
+using Bluezone.Device.History.Internal;
 using Bluezone.Device.Proximity;
 using Bluezone.Device.Radio;
 using Bluezone.Device.Sightings.Internal;

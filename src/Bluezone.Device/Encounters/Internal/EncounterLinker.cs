@@ -2,7 +2,7 @@ using Bluezone.Device.Proximity;
 using Bluezone.Device.Sightings;
 using Bluezone.Protocol.Keys;
 
-namespace Bluezone.Device.Encounters;
+namespace Bluezone.Device.Encounters.Internal;
 
 /// <summary>One RPI's share of one closed scan, before it is linked.</summary>
 internal readonly record struct RpiObservation(

@@ -1,4 +1,4 @@
-namespace Bluezone.Device.Encounters;
+namespace Bluezone.Device.Encounters.Internal;
 
 /// <summary>
 /// Turns per-scan counts of non-Bluezone advertisers into estimated encounters without keeping any address.

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using Bluezone.Device.Proximity;
 using Bluezone.Device.Radio;
 
-namespace Bluezone.Device.History;
+namespace Bluezone.Device.History.Internal;
 
 /// <summary>
 /// Who was heard in the last 60 s, by address. This is the only place an address of another device is held,
