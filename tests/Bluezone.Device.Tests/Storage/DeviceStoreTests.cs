@@ -108,6 +108,31 @@ public sealed class DeviceStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_store_left_open_by_a_crash_opens_with_everything_it_had_flushed()
+    {
+        var key = TemporaryExposureKey.Generate(IntervalNumber.FirstOfDay(Day1), new SeededRandomNumberGenerator(4));
+        using var crashed = new TempDirectory();
+        using (var store = DeviceStore.Open(_directory.Path))
+        {
+            store.SaveOwnKey(key);
+            RecordEncounter(store, Day1, 7);
+
+            // The files as they are on disk while the store is still open: database, write-ahead log, key.
+            foreach (var file in Directory.GetFiles(_directory.Path))
+            {
+                using var source = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var copy = File.Create(crashed.File(Path.GetFileName(file)));
+                source.CopyTo(copy);
+            }
+        }
+
+        File.Delete(crashed.File("device.db-shm"));
+        using var reopened = DeviceStore.Open(crashed.Path);
+        Assert.Equal(key, reopened.LoadOwnKeys().Single());
+        Assert.Equal(1, reopened.History(Day1).Encounters);
+    }
+
+    [Fact]
     public void A_truncated_store_file_is_reported_and_left_untouched()
     {
         FillStore();
