@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Bluezone.Cli.Bench;
+using Bluezone.Cli.Device;
 using Bluezone.Cli.Export;
 using Bluezone.Cli.Keys;
 
@@ -12,6 +13,7 @@ internal static class BluezoneCommand
     {
         KeysCommand.Create(),
         ExportCommand.Create(),
+        DeviceCommand.Create(),
         BenchCommand.Create(),
     };
 

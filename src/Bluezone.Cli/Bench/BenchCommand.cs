@@ -12,5 +12,6 @@ internal static class BenchCommand
     public static Command Create() => new("bench", "Measure the throughput of Bluezone's hot paths on this machine.")
     {
         DeriveBenchmarkCommand.Create(),
+        IngestBenchmarkCommand.Create(),
     };
 }

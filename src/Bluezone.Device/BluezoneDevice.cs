@@ -1,0 +1,198 @@
+using System.Security.Cryptography;
+using Bluezone.Device.History;
+using Bluezone.Device.Identity;
+using Bluezone.Device.Proximity;
+using Bluezone.Device.Radio;
+using Bluezone.Device.Sightings;
+using Bluezone.Device.Storage;
+using Bluezone.Protocol.Keys;
+
+namespace Bluezone.Device;
+
+/// <summary>
+/// The phone's brain, minus matching: it keeps its own daily keys, drives the radio (advertising with
+/// rotation, duty-cycled scanning), turns what it hears into scan instances and encounters in the store, and
+/// answers the live and history screens. It owns no thread and reads no wall clock: the host calls
+/// <see cref="Pump"/> at (or after) the time it returns and delivers the radio's advertisements in between,
+/// on one thread at a time. That is what lets the simulator run thousands of them in simulated time.
+/// </summary>
+public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
+{
+    private readonly IRadio _radio;
+    private readonly IDeviceStore _store;
+    private readonly TimeProvider _time;
+    private readonly DeviceOptions _options;
+    private readonly Random _jitter;
+    private readonly SightingProcessor _processor;
+    private Broadcast? _advertised;
+    private bool _scanning;
+    private DateTimeOffset _scanEnd;
+    private DateTimeOffset? _nextScan;
+    private DateOnly? _purgedOn;
+    private bool _foreground;
+    private bool _disposed;
+
+    /// <param name="store">The device's store; the caller keeps ownership.</param>
+    /// <param name="calibration">The calibration table; null for the documented defaults.</param>
+    /// <param name="jitter">Draws rotation offsets and scan periods; null for a non-deterministic one.</param>
+    /// <param name="secrets">Draws daily keys and addresses; null for the platform's cryptographic generator.</param>
+    public BluezoneDevice(
+        IRadio radio,
+        IDeviceStore store,
+        TimeProvider time,
+        DeviceOptions? options = null,
+        CalibrationTable? calibration = null,
+        Random? jitter = null,
+        RandomNumberGenerator? secrets = null)
+    {
+        ArgumentNullException.ThrowIfNull(radio);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(time);
+        _options = options ?? new DeviceOptions();
+        _options.Validate();
+        _radio = radio;
+        _store = store;
+        _time = time;
+        _jitter = jitter ?? new Random();
+        Calibration = (calibration ?? CalibrationTable.Defaults).Find(_options.Model);
+        OwnKeys = new OwnKeyRing(store, secrets);
+        var metadata = AdvertisementMetadata.ForTxPower(Calibration.TxPowerDbm, Calibration.Confidence);
+        Identity = new RotatingIdentity(OwnKeys, metadata, _options.Identity, _jitter, secrets);
+        _processor = new SightingProcessor(store, Calibration, _options.Sightings, _options.Encounters, _options.Proximity);
+    }
+
+    /// <summary>This phone's calibration (its tx power goes into every AEM; its RSSI correction into every attenuation).</summary>
+    public DeviceCalibration Calibration { get; }
+
+    public OwnKeyRing OwnKeys { get; }
+
+    public RotatingIdentity Identity { get; }
+
+    /// <summary>What is on the air now; null before the first <see cref="Pump"/>.</summary>
+    public Broadcast? CurrentBroadcast => _advertised;
+
+    public SightingProcessor Sightings => _processor;
+
+    /// <summary>
+    /// The "scan around" screen is open: scan continuously instead of the background duty cycle. Takes effect
+    /// at the next <see cref="Pump"/>.
+    /// </summary>
+    public bool ForegroundScanning
+    {
+        get => _foreground;
+        set => _foreground = value;
+    }
+
+    /// <summary>
+    /// Does whatever is due now — rotate the broadcast, start or stop a scan, close a finished scan, write the
+    /// store, purge old data at a new day — and returns when it wants to be called next.
+    /// </summary>
+    public DateTimeOffset Pump()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var now = _time.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        if (_purgedOn != today)
+        {
+            _store.Purge(today);
+            OwnKeys.Forget(today, DeviceStore.RetentionDays);
+            _purgedOn = today;
+        }
+
+        var broadcast = Identity.At(now);
+        if (!ReferenceEquals(broadcast, _advertised))
+        {
+            _radio.StartAdvertising(broadcast.Advertisement.ToArray(), broadcast.Address, _options.Identity.AdvertisingInterval);
+            _advertised = broadcast;
+        }
+
+        _nextScan ??= now; // scan at start-up, then on the duty cycle
+        if (_scanning && !_foreground && now >= _scanEnd)
+        {
+            _radio.StopScanning();
+            _scanning = false;
+        }
+
+        if (!_scanning && (_foreground || now >= _nextScan))
+        {
+            _radio.StartScanning(this);
+            _scanning = true;
+            _scanEnd = now + _options.Identity.ScanWindow;
+            var min = (long)_options.Identity.ScanPeriodMin.TotalMilliseconds;
+            var max = (long)_options.Identity.ScanPeriodMax.TotalMilliseconds;
+            _nextScan = now + TimeSpan.FromMilliseconds(min + _jitter.NextInt64(max - min + 1));
+        }
+
+        _processor.AdvanceTo(now);
+        if (!_scanning)
+        {
+            // One write per scan: the flash is touched a few times an hour, not per sighting.
+            _store.Flush();
+        }
+
+        var next = broadcast.Until;
+        var scanDue = _foreground ? DateTimeOffset.MaxValue : _scanning ? _scanEnd : _nextScan.Value;
+        if (scanDue < next)
+        {
+            next = scanDue;
+        }
+
+        if (_processor.ScanCloseDue is { } close && close < next)
+        {
+            next = close;
+        }
+
+        return next < now ? now : next;
+    }
+
+    /// <summary>The radio heard something (called by the radio while a scan runs).</summary>
+    public void OnAdvertisement(in ReceivedAdvertisement advertisement)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _processor.Ingest(advertisement);
+    }
+
+    /// <summary>The scan screen: who was heard in the last 60 s.</summary>
+    public LiveSnapshot Live() => _processor.Live(_time.GetUtcNow());
+
+    /// <summary>The history screen for one UTC day (closes a finished scan first, so it is counted).</summary>
+    public DayHistory History(DateOnly date)
+    {
+        _processor.AdvanceTo(_time.GetUtcNow());
+        return _store.History(date, _options.History);
+    }
+
+    /// <summary>
+    /// "Delete all my data": wipes the store (contact log and own keys, with the key file) and everything held
+    /// in memory, then carries on with a new daily key and a new identity.
+    /// </summary>
+    public void DeleteAllData()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _store.DeleteAllData();
+        _processor.Reset();
+        Identity.Reset();
+        OwnKeys.Reload();
+        _advertised = null;
+        _purgedOn = null;
+    }
+
+    /// <summary>Stops the radio and writes what is pending; the store stays open (the caller owns it).</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (_scanning)
+        {
+            _radio.StopScanning();
+        }
+
+        _radio.StopAdvertising();
+        _processor.Complete();
+        _store.Flush();
+    }
+}

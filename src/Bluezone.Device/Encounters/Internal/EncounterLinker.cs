@@ -1,0 +1,282 @@
+using Bluezone.Device.Proximity;
+using Bluezone.Device.Sightings;
+using Bluezone.Protocol.Keys;
+
+namespace Bluezone.Device.Encounters.Internal;
+
+/// <summary>One RPI's share of one closed scan, before it is linked.</summary>
+internal readonly record struct RpiObservation(
+    RollingProximityIdentifier Rpi,
+    AssociatedEncryptedMetadata Aem,
+    long FirstUnixMs,
+    long LastUnixMs,
+    byte TypicalAttenuation,
+    byte MinAttenuation);
+
+/// <summary>
+/// Links the rotating RPIs of one phone into one encounter, so the history counts people and not the
+/// up-to-144 identifiers each of them broadcasts a day (DESIGN.md §5).
+/// </summary>
+/// <remarks>
+/// <para><b>Method.</b> Each RPI heard is a <i>track</i> (first and last time heard, its latest typical
+/// attenuation). When a scan closes, every RPI heard for the first time in it is a possible successor of a
+/// track that (1) has no successor yet, (2) was last heard before the new RPI was first heard and at most
+/// <see cref="EncounterOptions.LinkWindow"/> earlier and in the previous scan or, allowing
+/// <see cref="EncounterOptions.MaxMissedScans"/>, the one before — so it "disappeared" when the new one
+/// appeared (within seconds when scanning continuously), which also rules out two RPIs heard side by side, (3) could have rotated in that gap: the gap overlaps an
+/// interval boundary, allowing for the peer's random rotation offset and clock skew, and (4) had a similar
+/// signal: typical attenuations within <see cref="EncounterOptions.MaxAttenuationDifferenceDb"/>. Candidate
+/// pairs are taken greedily by score — the attenuation difference in dB plus one dB per 10 s of silence
+/// between them, so with continuous scanning the RPI that appeared a second later wins — each track and each
+/// new RPI at most once — so two phones that rotate at the same moment at different distances stay two encounters.
+/// A new RPI without a partner starts a new encounter. Tracks unheard for longer than the link window are
+/// forgotten, which bounds memory by the number of phones around, not by the length of the log.</para>
+/// <para><b>Limits.</b> It is an estimate. Someone leaving just as someone else arrives at a similar signal
+/// near an interval boundary is taken for one person rotating (under-count). A phone unheard for longer than
+/// the link window (pocket, body shadowing, several missed scans) across its rotation starts a new encounter
+/// (over-count). Phones at similar signal that rotate in the same gap may be swapped, which does not change
+/// the counts. With background scans 210–300 s apart the boundary test rarely excludes anything; it matters
+/// for continuous scanning. The simulator measures the error against ground truth.</para>
+/// </remarks>
+internal sealed class EncounterLinker
+{
+    private const long MsPerDay = 86_400_000;
+    private const long IntervalMs = 600_000;
+
+    private readonly EncounterOptions _options;
+    private readonly ProximityOptions _proximity;
+    private readonly Dictionary<RollingProximityIdentifier, Track> _tracks = [];
+    private readonly List<RpiObservation> _fresh = [];
+    private readonly List<(long Score, Track Old, int Fresh)> _pairs = [];
+    private readonly List<Track> _predecessors = [];
+    private readonly List<Track> _freshTracks = [];
+    private readonly List<RollingProximityIdentifier> _stale = [];
+
+    public EncounterLinker(EncounterOptions options, ProximityOptions proximity)
+    {
+        _options = options;
+        _proximity = proximity;
+    }
+
+    /// <summary>RPIs still remembered (each within the link window of now).</summary>
+    public int ActiveTracks => _tracks.Count;
+
+    public void Reset() => _tracks.Clear();
+
+    /// <summary>
+    /// Links the RPIs of a closed scan and appends their scan instances and the encounter-day rows they changed.
+    /// </summary>
+    public void OnScan(
+        long scanSequence,
+        long scanStartMs,
+        int seconds,
+        List<RpiObservation> observations,
+        ref long nextEncounterId,
+        List<ScanInstance> instances,
+        List<EncounterDay> updates)
+    {
+        var linkWindowMs = (long)_options.LinkWindow.TotalMilliseconds;
+        Forget(scanStartMs - linkWindowMs);
+
+        // Known RPIs first, so a predecessor heard later in this very scan is no longer "gone".
+        _fresh.Clear();
+        foreach (var observation in observations)
+        {
+            if (_tracks.TryGetValue(observation.Rpi, out var track))
+            {
+                track.LastScan = scanSequence;
+                track.LastMs = Math.Max(track.LastMs, observation.LastUnixMs);
+                track.Attenuation = observation.TypicalAttenuation;
+            }
+            else
+            {
+                _fresh.Add(observation);
+            }
+        }
+
+        LinkFresh(scanSequence, linkWindowMs, ref nextEncounterId);
+
+        var day = (int)(scanStartMs / MsPerDay);
+        foreach (var observation in observations)
+        {
+            var track = _tracks[observation.Rpi];
+            var encounter = track.Encounter;
+            if (encounter.Day != day)
+            {
+                encounter.StartDay(day, scanStartMs);
+            }
+
+            if (track.CountedDay != day)
+            {
+                track.CountedDay = day;
+                encounter.Rpis++;
+            }
+
+            if (encounter.LastScan != scanSequence)
+            {
+                // One person counts once per scan, even if an RPI and its successor were both heard in it.
+                encounter.LastScan = scanSequence;
+                encounter.CloseInLastScan = false;
+                encounter.Seconds += seconds;
+                encounter.Touched = true;
+            }
+
+            if (!encounter.CloseInLastScan && _proximity.IsClose(observation.TypicalAttenuation))
+            {
+                encounter.CloseInLastScan = true;
+                encounter.CloseSeconds += seconds;
+            }
+
+            encounter.LastMs = Math.Max(encounter.LastMs, observation.LastUnixMs);
+            instances.Add(new ScanInstance(observation.Rpi, observation.Aem, scanStartMs, observation.TypicalAttenuation, observation.MinAttenuation, seconds, encounter.Id));
+        }
+
+        foreach (var observation in observations)
+        {
+            var encounter = _tracks[observation.Rpi].Encounter;
+            if (encounter.Touched)
+            {
+                encounter.Touched = false;
+                updates.Add(new EncounterDay(encounter.Id, encounter.Day, EncounterKind.Bluezone, encounter.FirstMs, encounter.LastMs, encounter.Seconds, encounter.CloseSeconds, encounter.Rpis));
+            }
+        }
+    }
+
+    private void LinkFresh(long scanSequence, long linkWindowMs, ref long nextEncounterId)
+    {
+        // Predecessors: every remembered track, and — for a rotation heard within this very scan — every new
+        // RPI of this scan that went silent before another one appeared.
+        _predecessors.Clear();
+        _predecessors.AddRange(_tracks.Values);
+        _freshTracks.Clear();
+        foreach (var fresh in _fresh)
+        {
+            var track = new Track { FirstMs = fresh.FirstUnixMs, LastMs = fresh.LastUnixMs, LastScan = scanSequence, Attenuation = fresh.TypicalAttenuation };
+            _freshTracks.Add(track);
+            _predecessors.Add(track);
+        }
+
+        _pairs.Clear();
+        var earliestScan = scanSequence - 1 - _options.MaxMissedScans;
+        for (var i = 0; i < _freshTracks.Count; i++)
+        {
+            var fresh = _freshTracks[i];
+            foreach (var old in _predecessors)
+            {
+                var gap = fresh.FirstMs - old.LastMs;
+                var difference = Math.Abs(old.Attenuation - fresh.Attenuation);
+                if (gap > 0 && gap <= linkWindowMs && old.LastScan >= earliestScan
+                    && difference <= _options.MaxAttenuationDifferenceDb
+                    && CouldRotateBetween(old.LastMs, fresh.FirstMs))
+                {
+                    // Signal similarity first; a shorter silence breaks near-ties (10 s of silence weigh 1 dB).
+                    _pairs.Add(((difference * 10_000L) + gap, old, i));
+                }
+            }
+        }
+
+        _pairs.Sort(static (a, b) => a.Score.CompareTo(b.Score));
+        foreach (var (_, old, index) in _pairs)
+        {
+            var fresh = _freshTracks[index];
+            if (old.HasSuccessor || fresh.Predecessor is not null)
+            {
+                continue;
+            }
+
+            old.HasSuccessor = true;
+            fresh.Predecessor = old;
+        }
+
+        // New RPIs in order of first sighting, so an in-scan predecessor already has its encounter.
+        for (var i = 0; i < _freshTracks.Count; i++)
+        {
+            var track = _freshTracks[i];
+            track.Encounter = track.Predecessor?.Encounter ?? new Encounter(nextEncounterId++);
+            track.Predecessor = null;
+            _tracks.Add(_fresh[i].Rpi, track);
+        }
+    }
+
+    /// <summary>
+    /// Whether some rotation instant in (lastHeard, firstHeard] lies within [B − skew, B + offset + skew] of an
+    /// interval boundary B.
+    /// </summary>
+    private bool CouldRotateBetween(long lastHeardMs, long firstHeardMs)
+    {
+        var skew = (long)_options.ClockSkewAllowance.TotalMilliseconds;
+        var offset = (long)_options.RotationOffsetAllowance.TotalMilliseconds;
+        var earliestBoundary = (Math.DivRem(lastHeardMs - offset - skew, IntervalMs, out _) + 1) * IntervalMs;
+        return earliestBoundary <= firstHeardMs + skew;
+    }
+
+    private void Forget(long olderThanMs)
+    {
+        _stale.Clear();
+        foreach (var (rpi, track) in _tracks)
+        {
+            if (track.LastMs < olderThanMs)
+            {
+                _stale.Add(rpi);
+            }
+        }
+
+        foreach (var rpi in _stale)
+        {
+            _tracks.Remove(rpi);
+        }
+    }
+
+    private sealed class Track
+    {
+        public Encounter Encounter { get; set; } = null!;
+
+        public Track? Predecessor { get; set; }
+
+        public long FirstMs { get; init; }
+
+        public long LastMs { get; set; }
+
+        public long LastScan { get; set; }
+
+        public int Attenuation { get; set; }
+
+        public bool HasSuccessor { get; set; }
+
+        public int CountedDay { get; set; } = -1;
+    }
+
+    private sealed class Encounter(long id)
+    {
+        public long Id { get; } = id;
+
+        public int Day { get; private set; } = -1;
+
+        public long FirstMs { get; private set; }
+
+        public long LastMs { get; set; }
+
+        public int Seconds { get; set; }
+
+        public int CloseSeconds { get; set; }
+
+        public int Rpis { get; set; }
+
+        public long LastScan { get; set; } = -1;
+
+        public bool CloseInLastScan { get; set; }
+
+        public bool Touched { get; set; }
+
+        /// <summary>An encounter that crosses midnight counts on both days, each with its own time.</summary>
+        public void StartDay(int day, long firstMs)
+        {
+            Day = day;
+            FirstMs = firstMs;
+            LastMs = firstMs;
+            Seconds = 0;
+            CloseSeconds = 0;
+            Rpis = 0;
+        }
+    }
+}

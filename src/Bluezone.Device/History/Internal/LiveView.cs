@@ -1,0 +1,72 @@
+using System.Runtime.InteropServices;
+using Bluezone.Device.Proximity;
+using Bluezone.Device.Radio;
+
+namespace Bluezone.Device.History.Internal;
+
+/// <summary>
+/// Who was heard in the last 60 s, by address. This is the only place an address of another device is held,
+/// and an entry is dropped once it is older than the window, so no address outlives 60 s in memory.
+/// </summary>
+internal sealed class LiveView(ProximityOptions proximity)
+{
+    public const long WindowMs = 60_000;
+
+    private readonly Dictionary<BluetoothAddress, Entry> _entries = [];
+    private readonly List<BluetoothAddress> _expired = [];
+
+    public int Count => _entries.Count;
+
+    public void Observe(BluetoothAddress address, long unixMs, bool isBluezone, int attenuation)
+    {
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, address, out _);
+        if (unixMs >= entry.LastMs)
+        {
+            entry = new Entry(unixMs, isBluezone, attenuation);
+        }
+    }
+
+    public void Forget(long nowMs)
+    {
+        _expired.Clear();
+        foreach (var (address, entry) in _entries)
+        {
+            if (entry.LastMs <= nowMs - WindowMs)
+            {
+                _expired.Add(address);
+            }
+        }
+
+        foreach (var address in _expired)
+        {
+            _entries.Remove(address);
+        }
+    }
+
+    /// <summary>Clears everything (a wipe).</summary>
+    public void Clear() => _entries.Clear();
+
+    public LiveSnapshot Snapshot(DateTimeOffset now)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        Forget(nowMs);
+        var list = new List<NearbyDevice>(_entries.Count);
+        int bluezoners = 0, near = 0;
+        foreach (var entry in _entries.Values)
+        {
+            if (entry.LastMs > nowMs)
+            {
+                continue; // heard "after" now: a host that asks about the past gets the past
+            }
+
+            bluezoners += entry.IsBluezone ? 1 : 0;
+            near += proximity.IsClose(entry.Attenuation) ? 1 : 0;
+            list.Add(new NearbyDevice(entry.IsBluezone, entry.Attenuation, proximity.BucketOf(entry.Attenuation), DateTimeOffset.FromUnixTimeMilliseconds(entry.LastMs)));
+        }
+
+        list.Sort(static (a, b) => a.Attenuation.CompareTo(b.Attenuation));
+        return new LiveSnapshot(now, list.Count, bluezoners, near, list.Count - near, list);
+    }
+
+    private readonly record struct Entry(long LastMs, bool IsBluezone, int Attenuation);
+}

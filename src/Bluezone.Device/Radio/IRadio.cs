@@ -1,0 +1,30 @@
+namespace Bluezone.Device.Radio;
+
+/// <summary>
+/// The one port a platform implements (Android, iOS, BlueZ, the simulator, a replayed log). The device
+/// core decides what to broadcast and when to scan; the radio only does it. Implementations must not
+/// call back into the device on their own threads concurrently with <see cref="BluezoneDevice.Pump"/>:
+/// the core has no locks and no threads of its own, the host serialises calls.
+/// </summary>
+public interface IRadio
+{
+    /// <summary>
+    /// Starts (or replaces) non-connectable advertising of <paramref name="payload"/> from
+    /// <paramref name="address"/>, one advertising event every <paramref name="interval"/>. A call with a new
+    /// payload and address is a rotation: the old pair must not be sent again.
+    /// </summary>
+    void StartAdvertising(ReadOnlySpan<byte> payload, BluetoothAddress address, TimeSpan interval);
+
+    void StopAdvertising();
+
+    /// <summary>Starts scanning; every advertisement heard is passed to <paramref name="receiver"/> until <see cref="StopScanning"/>.</summary>
+    void StartScanning(IAdvertisementReceiver receiver);
+
+    void StopScanning();
+}
+
+/// <summary>Where a radio delivers what it hears.</summary>
+public interface IAdvertisementReceiver
+{
+    void OnAdvertisement(in ReceivedAdvertisement advertisement);
+}

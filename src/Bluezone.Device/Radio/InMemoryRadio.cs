@@ -1,0 +1,68 @@
+namespace Bluezone.Device.Radio;
+
+/// <summary>
+/// A radio made of memory, for tests, replayed logs and the simulator: it remembers what it was told to
+/// broadcast and hands advertisements to the device only while a scan is running, as real hardware would.
+/// </summary>
+public sealed class InMemoryRadio : IRadio
+{
+    private byte[]? _payload;
+    private IAdvertisementReceiver? _receiver;
+
+    /// <summary>The payload being broadcast now, or null when advertising is stopped.</summary>
+    public ReadOnlyMemory<byte>? Payload => _payload;
+
+    public BluetoothAddress? Address { get; private set; }
+
+    public TimeSpan AdvertisingInterval { get; private set; }
+
+    public bool IsAdvertising => _payload is not null;
+
+    public bool IsScanning => _receiver is not null;
+
+    /// <summary>How many times the broadcast payload and address were replaced (rotations, including the first start).</summary>
+    public int AdvertisingChanges { get; private set; }
+
+    /// <summary>How many scans were started.</summary>
+    public int ScansStarted { get; private set; }
+
+    public void StartAdvertising(ReadOnlySpan<byte> payload, BluetoothAddress address, TimeSpan interval)
+    {
+        if (payload.IsEmpty || payload.Length > 31)
+        {
+            throw new ArgumentException("A legacy advertisement carries 1–31 bytes.", nameof(payload));
+        }
+
+        _payload = payload.ToArray();
+        Address = address;
+        AdvertisingInterval = interval;
+        AdvertisingChanges++;
+    }
+
+    public void StopAdvertising()
+    {
+        _payload = null;
+        Address = null;
+    }
+
+    public void StartScanning(IAdvertisementReceiver receiver)
+    {
+        ArgumentNullException.ThrowIfNull(receiver);
+        _receiver = receiver;
+        ScansStarted++;
+    }
+
+    public void StopScanning() => _receiver = null;
+
+    /// <summary>Something on the air reached the antenna; it is heard only while scanning. Returns whether it was heard.</summary>
+    public bool Deliver(in ReceivedAdvertisement advertisement)
+    {
+        if (_receiver is null)
+        {
+            return false;
+        }
+
+        _receiver.OnAdvertisement(advertisement);
+        return true;
+    }
+}

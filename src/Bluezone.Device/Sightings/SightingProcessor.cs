@@ -1,0 +1,220 @@
+using System.Runtime.InteropServices;
+using Bluezone.Device.Encounters;
+using Bluezone.Device.Encounters.Internal;
+using Bluezone.Device.History;
+using Bluezone.Device.History.Internal;
+using Bluezone.Device.Proximity;
+using Bluezone.Device.Radio;
+using Bluezone.Device.Sightings.Internal;
+using Bluezone.Device.Storage;
+using Bluezone.Protocol.Keys;
+
+namespace Bluezone.Device.Sightings;
+
+/// <summary>
+/// Sightings in, scans out: groups what the radio hears into scans, turns each Bluezone RPI's sightings into
+/// a <see cref="ScanInstance"/>, links them into encounters, counts non-Bluezone advertisers, and hands each
+/// closed scan to the <see cref="IContactLog"/>. It has no clock and no thread: time comes from the sightings
+/// and from <see cref="AdvanceTo"/>, so a live radio, a replayed log and the simulator all run it the same way.
+/// </summary>
+public sealed class SightingProcessor
+{
+    private readonly SightingOptions _options;
+    private readonly EncounterOptions _encounterOptions;
+    private readonly ProximityOptions _proximity;
+    private readonly DeviceCalibration _ownCalibration;
+    private readonly IContactLog _log;
+    private readonly EncounterLinker _linker;
+    private readonly DeviceCountEpisodes _others = new(EncounterKind.OtherDevice);
+    private readonly DeviceCountEpisodes _closeOthers = new(EncounterKind.OtherCloseDevice);
+    private readonly LiveView _live;
+    private readonly long _scanGapMs;
+    private readonly long _maxScanMs;
+
+    private readonly Dictionary<RollingProximityIdentifier, RpiAggregate> _rpis = [];
+    private readonly Dictionary<BluetoothAddress, int> _otherAddresses = [];
+    private readonly List<RpiObservation> _observations = [];
+    private readonly List<ScanInstance> _instances = [];
+    private readonly List<EncounterDay> _updates = [];
+
+    private bool _scanOpen;
+    private long _scanStartMs;
+    private long _scanLastMs;
+    private long _previousScanStartMs = long.MinValue;
+    private long _scanSequence;
+    private long _nextEncounterId;
+    private long _liveForgottenMs;
+
+    /// <param name="ownCalibration">This phone's calibration: its RSSI correction applies to everything it hears.</param>
+    public SightingProcessor(
+        IContactLog log,
+        DeviceCalibration ownCalibration,
+        SightingOptions? options = null,
+        EncounterOptions? encounterOptions = null,
+        ProximityOptions? proximity = null)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        _options = options ?? new SightingOptions();
+        _encounterOptions = encounterOptions ?? new EncounterOptions();
+        _proximity = proximity ?? new ProximityOptions();
+        _options.Validate();
+        _encounterOptions.Validate();
+        _proximity.Validate();
+        _log = log;
+        _ownCalibration = ownCalibration;
+        _linker = new EncounterLinker(_encounterOptions, _proximity);
+        _live = new LiveView(_proximity);
+        _scanGapMs = (long)_options.ScanGap.TotalMilliseconds;
+        _maxScanMs = (long)_options.MaxScanDuration.TotalMilliseconds;
+        _nextEncounterId = log.NextEncounterId;
+    }
+
+    /// <summary>Scans closed so far.</summary>
+    public long ScansClosed => _scanSequence;
+
+    /// <summary>In-memory state that depends on the surroundings, not on how long the device has run (for memory checks).</summary>
+    public int ActiveTracks => _linker.ActiveTracks + _others.ActiveLevels + _closeOthers.ActiveLevels + _live.Count;
+
+    /// <summary>When an open scan will be closed if nothing more is heard; null when no scan is open.</summary>
+    public DateTimeOffset? ScanCloseDue => _scanOpen ? DateTimeOffset.FromUnixTimeMilliseconds(_scanLastMs + _scanGapMs + 1) : null;
+
+    /// <summary>
+    /// Takes one sighting. Sightings should arrive in time order; one a little older than the open scan is
+    /// counted in it.
+    /// </summary>
+    public void Ingest(in ReceivedAdvertisement advertisement)
+    {
+        var ms = advertisement.Time.ToUnixTimeMilliseconds();
+        if (_scanOpen && (ms - _scanLastMs > _scanGapMs || ms - _scanStartMs >= _maxScanMs))
+        {
+            CloseScan();
+        }
+
+        if (!_scanOpen)
+        {
+            _scanOpen = true;
+            _scanStartMs = ms;
+            _scanLastMs = ms;
+        }
+        else if (ms > _scanLastMs)
+        {
+            _scanLastMs = ms;
+        }
+
+        if (ms - _liveForgottenMs >= 1000)
+        {
+            // Addresses heard more than 60 s ago are dropped within a second, however long a scan runs.
+            _live.Forget(ms);
+            _liveForgottenMs = ms;
+        }
+
+        var txPower = _options.DefaultSenderTxPowerDbm;
+        var attenuation = Math.Clamp(_ownCalibration.AttenuationOf(advertisement.Rssi, txPower), 0, 255);
+        if (BluezonePayload.TryExtract(advertisement.Payload.Span, out var bluezone))
+        {
+            ref var aggregate = ref CollectionsMarshal.GetValueRefOrAddDefault(_rpis, bluezone.Rpi, out var exists);
+            if (!exists)
+            {
+                aggregate = new RpiAggregate { Aem = bluezone.Aem, FirstMs = ms, LastMs = ms, Min = attenuation };
+            }
+
+            aggregate.Sum += attenuation;
+            aggregate.Count++;
+            aggregate.Min = Math.Min(aggregate.Min, attenuation);
+            aggregate.FirstMs = Math.Min(aggregate.FirstMs, ms);
+            aggregate.LastMs = Math.Max(aggregate.LastMs, ms);
+            _live.Observe(advertisement.Address, ms, isBluezone: true, attenuation);
+        }
+        else
+        {
+            // Deduplicated by address within the scan (at most 60 s); the address is dropped when the scan closes.
+            ref var strongest = ref CollectionsMarshal.GetValueRefOrAddDefault(_otherAddresses, advertisement.Address, out var exists);
+            strongest = exists ? Math.Min(strongest, attenuation) : attenuation;
+            _live.Observe(advertisement.Address, ms, isBluezone: false, attenuation);
+        }
+    }
+
+    /// <summary>Tells the processor the time: a scan with nothing heard for the scan gap is closed.</summary>
+    public void AdvanceTo(DateTimeOffset now)
+    {
+        var ms = now.ToUnixTimeMilliseconds();
+        if (_scanOpen && ms - _scanLastMs > _scanGapMs)
+        {
+            CloseScan();
+        }
+
+        _live.Forget(ms);
+    }
+
+    /// <summary>Closes the open scan, if any (end of a log, app going to sleep).</summary>
+    public void Complete()
+    {
+        if (_scanOpen)
+        {
+            CloseScan();
+        }
+    }
+
+    public LiveSnapshot Live(DateTimeOffset now) => _live.Snapshot(now);
+
+    /// <summary>Forgets everything held in memory (after a wipe of the store).</summary>
+    public void Reset()
+    {
+        _scanOpen = false;
+        _rpis.Clear();
+        _otherAddresses.Clear();
+        _live.Clear();
+        _previousScanStartMs = long.MinValue;
+        _nextEncounterId = _log.NextEncounterId;
+        _linker.Reset();
+        _others.Reset();
+        _closeOthers.Reset();
+    }
+
+    private void CloseScan()
+    {
+        _scanOpen = false;
+        var sinceLast = _previousScanStartMs == long.MinValue
+            ? _options.FirstScanSeconds
+            : (int)Math.Clamp((_scanStartMs - _previousScanStartMs + 500) / 1000, 1, _options.MaxSecondsSinceLastScan);
+        _previousScanStartMs = _scanStartMs;
+
+        _observations.Clear();
+        foreach (var (rpi, aggregate) in _rpis)
+        {
+            var typical = (byte)Math.Round(aggregate.Sum / (double)aggregate.Count, MidpointRounding.AwayFromZero);
+            _observations.Add(new RpiObservation(rpi, aggregate.Aem, aggregate.FirstMs, aggregate.LastMs, typical, (byte)aggregate.Min));
+        }
+
+        // A stable order makes linking (and ids) independent of dictionary layout.
+        _observations.Sort(static (a, b) => a.FirstUnixMs != b.FirstUnixMs ? a.FirstUnixMs.CompareTo(b.FirstUnixMs) : a.Rpi.CompareTo(b.Rpi));
+        var otherClose = 0;
+        foreach (var attenuation in _otherAddresses.Values)
+        {
+            otherClose += _proximity.IsClose(attenuation) ? 1 : 0;
+        }
+
+        _instances.Clear();
+        _updates.Clear();
+        _scanSequence++;
+        _linker.OnScan(_scanSequence, _scanStartMs, sinceLast, _observations, ref _nextEncounterId, _instances, _updates);
+        var linkWindowMs = (long)_encounterOptions.LinkWindow.TotalMilliseconds;
+        _others.OnScan(_scanStartMs, _scanLastMs, sinceLast, _otherAddresses.Count, linkWindowMs, ref _nextEncounterId, _updates);
+        _closeOthers.OnScan(_scanStartMs, _scanLastMs, sinceLast, otherClose, linkWindowMs, ref _nextEncounterId, _updates);
+
+        var summary = new ScanSummary(_scanStartMs, _scanLastMs, sinceLast, _rpis.Count, _otherAddresses.Count, otherClose);
+        _rpis.Clear();
+        _otherAddresses.Clear();
+        _log.Record(summary, CollectionsMarshal.AsSpan(_instances), CollectionsMarshal.AsSpan(_updates));
+    }
+
+    private struct RpiAggregate
+    {
+        public AssociatedEncryptedMetadata Aem;
+        public long FirstMs;
+        public long LastMs;
+        public long Sum;
+        public int Count;
+        public int Min;
+    }
+}

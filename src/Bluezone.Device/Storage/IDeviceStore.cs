@@ -1,0 +1,25 @@
+using Bluezone.Device.History;
+using Bluezone.Device.Identity;
+
+namespace Bluezone.Device.Storage;
+
+/// <summary>
+/// What a device core needs from its storage. <see cref="DeviceStore"/> is the phone's (SQLite on disk);
+/// <see cref="InMemoryDeviceStore"/> serves simulations that run thousands of devices in one process.
+/// </summary>
+public interface IDeviceStore : IContactLog, IOwnKeyStore
+{
+    /// <summary>Writes whatever is buffered.</summary>
+    void Flush();
+
+    /// <summary>Deletes everything older than the 14-day retention, <paramref name="today"/> being the 14th day.</summary>
+    int Purge(DateOnly today);
+
+    DayHistory History(DateOnly date, HistoryOptions? options = null);
+
+    /// <summary>The UTC days with at least one scan, oldest first.</summary>
+    IReadOnlyList<DateOnly> Days();
+
+    /// <summary>"Delete all my data": contact log and own keys; the store stays usable, empty.</summary>
+    void DeleteAllData();
+}
