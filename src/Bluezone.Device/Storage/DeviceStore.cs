@@ -237,6 +237,38 @@ public sealed class DeviceStore : IDeviceStore, IDisposable
         return days;
     }
 
+    /// <summary>Every stored scan instance, for matching against published keys.</summary>
+    public IReadOnlyList<ScanInstance> LoadScanInstances()
+    {
+        Flush();
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT rpi, aem, scan_start_ms, typical_attenuation, min_attenuation, seconds, encounter_id FROM scan_instances";
+        using var reader = command.ExecuteReader();
+        var instances = new List<ScanInstance>();
+        Span<byte> rpi = stackalloc byte[RollingProximityIdentifier.Length];
+        Span<byte> aem = stackalloc byte[AssociatedEncryptedMetadata.Length];
+        while (reader.Read())
+        {
+            if (reader.GetBytes(0, 0, null, 0, 0) != rpi.Length || reader.GetBytes(1, 0, null, 0, 0) != aem.Length)
+            {
+                throw new DeviceStoreException($"{_databasePath}: a stored scan instance has a malformed identifier; the store is damaged");
+            }
+
+            reader.GetStream(0).ReadExactly(rpi);
+            reader.GetStream(1).ReadExactly(aem);
+            instances.Add(new ScanInstance(
+                RollingProximityIdentifier.FromBytes(rpi),
+                AssociatedEncryptedMetadata.FromBytes(aem),
+                reader.GetInt64(2),
+                (byte)reader.GetInt32(3),
+                (byte)reader.GetInt32(4),
+                reader.GetInt32(5),
+                reader.GetInt64(6)));
+        }
+
+        return instances;
+    }
+
     /// <summary>Counts the rows of each table (diagnostics, benchmarks and tests).</summary>
     public (long OwnKeys, long ScanInstances, long Encounters, long Scans) CountRows()
     {

@@ -1,5 +1,6 @@
 using Bluezone.Device.History;
 using Bluezone.Device.Identity;
+using Bluezone.Device.Sightings;
 
 namespace Bluezone.Device.Storage;
 
@@ -16,6 +17,9 @@ public interface IDeviceStore : IContactLog, IOwnKeyStore
     int Purge(DateOnly today);
 
     DayHistory History(DateOnly date, HistoryOptions? options = null);
+
+    /// <summary>Every stored scan instance, for matching against published keys.</summary>
+    IReadOnlyList<ScanInstance> LoadScanInstances();
 
     /// <summary>The UTC days with at least one scan, oldest first.</summary>
     IReadOnlyList<DateOnly> Days();

@@ -19,7 +19,7 @@ public sealed class InMemoryDeviceStore : IDeviceStore
     public long NextEncounterId => _nextEncounterId;
 
     /// <summary>All scan instances kept, oldest day first (matching reads them).</summary>
-    public IEnumerable<ScanInstance> ScanInstances => _days.Values.SelectMany(d => d.Instances);
+    public IReadOnlyList<ScanInstance> LoadScanInstances() => [.. _days.Values.SelectMany(d => d.Instances)];
 
     public void Record(in ScanSummary scan, ReadOnlySpan<ScanInstance> instances, ReadOnlySpan<EncounterDay> encounters)
     {

@@ -1,0 +1,161 @@
+using System.Security.Cryptography;
+using Bluezone.Device.Sightings;
+using Bluezone.Protocol.Export;
+using Bluezone.Protocol.Keys;
+using Bluezone.Protocol.Time;
+
+namespace Bluezone.Device.Matching;
+
+/// <summary>
+/// Finds which published keys a phone heard, and turns the sightings into exposure windows (DESIGN.md §5).
+/// Two steps, kept apart so that the first can be shared: derive every key's RPIs
+/// (<see cref="PublishedIdentifiers"/>), then look them up in this phone's <see cref="SightingLog"/>. Keys are
+/// processed in chunks small enough that a chunk's identifiers stay in the core's cache next to the index.
+/// </summary>
+public sealed class ExposureMatcher
+{
+    private const int ChunkKeys = 64;
+
+    private readonly MatchingOptions _options;
+
+    public ExposureMatcher(MatchingOptions? options = null)
+    {
+        _options = options ?? new MatchingOptions();
+        _options.Validate();
+    }
+
+    /// <summary>Matches keys whose RPIs are already derived.</summary>
+    public IReadOnlyList<ExposureWindow> Match(PublishedIdentifiers published, SightingLog log)
+    {
+        var windows = new List<ExposureWindow>();
+        var matches = new List<SightingMatch>();
+        for (var first = 0; first < published.Keys.Count; first += ChunkKeys)
+        {
+            var count = Math.Min(ChunkKeys, published.Keys.Count - first);
+            MatchChunk(published.Keys, first, published.Identifiers.Slice(first * IntervalNumber.PerDay, count * IntervalNumber.PerDay), log, matches, windows);
+        }
+
+        return windows;
+    }
+
+    /// <summary>Derives and matches in one pass, chunk by chunk, on <paramref name="threads"/> threads.</summary>
+    public IReadOnlyList<ExposureWindow> Match(IReadOnlyList<ExportedKey> keys, SightingLog log, int threads = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        var chunks = (keys.Count + ChunkKeys - 1) / ChunkKeys;
+        var perChunk = new List<ExposureWindow>?[chunks];
+        Parallel.For(
+            0,
+            chunks,
+            new ParallelOptions { MaxDegreeOfParallelism = threads },
+            () => (Identifiers: new RollingProximityIdentifier[ChunkKeys * IntervalNumber.PerDay], Matches: new List<SightingMatch>()),
+            (chunk, _, buffers) =>
+            {
+                var first = chunk * ChunkKeys;
+                var count = Math.Min(ChunkKeys, keys.Count - first);
+                var identifiers = buffers.Identifiers.AsSpan(0, count * IntervalNumber.PerDay);
+                PublishedIdentifiers.Derive(keys, first, count, identifiers);
+                var windows = new List<ExposureWindow>();
+                MatchChunk(keys, first, identifiers, log, buffers.Matches, windows);
+                perChunk[chunk] = windows.Count > 0 ? windows : null;
+                return buffers;
+            },
+            static _ => { });
+
+        return [.. perChunk.Where(w => w is not null).SelectMany(w => w!)];
+    }
+
+    private void MatchChunk(
+        IReadOnlyList<ExportedKey> keys,
+        int firstKey,
+        ReadOnlySpan<RollingProximityIdentifier> identifiers,
+        SightingLog log,
+        List<SightingMatch> matches,
+        List<ExposureWindow> windows)
+    {
+        matches.Clear();
+        if (log.Index.FindAll(identifiers, matches) == 0)
+        {
+            return;
+        }
+
+        // Matches come in candidate order, so all matches of one key are adjacent.
+        var start = 0;
+        while (start < matches.Count)
+        {
+            var keyOffset = matches[start].CandidateIndex / IntervalNumber.PerDay;
+            var end = start;
+            while (end < matches.Count && matches[end].CandidateIndex / IntervalNumber.PerDay == keyOffset)
+            {
+                end++;
+            }
+
+            BuildWindows(firstKey + keyOffset, keys[firstKey + keyOffset], matches, start, end, log, windows);
+            start = end;
+        }
+    }
+
+    private void BuildWindows(int keyIndex, ExportedKey key, List<SightingMatch> matches, int start, int end, SightingLog log, List<ExposureWindow> windows)
+    {
+        var aemk = KeySchedule.DeriveAssociatedEncryptedMetadataKey(key.Key.KeyData);
+        var accepted = new List<MatchedScanInstance>();
+        sbyte txPower = 0;
+        for (var m = start; m < end; m++)
+        {
+            var slot = matches[m].CandidateIndex % IntervalNumber.PerDay;
+            if (slot >= key.Key.RollingPeriod)
+            {
+                continue;
+            }
+
+            var interval = key.Key.RollingStartIntervalNumber + slot;
+            var instances = log.Group(matches[m].Position);
+            var firstSeen = instances[0].ScanStartUnixMs;
+            foreach (ref readonly var instance in instances)
+            {
+                if (!Accept(instance, interval, firstSeen))
+                {
+                    continue;
+                }
+
+                var metadata = KeySchedule.DecryptMetadata(aemk, instance.Rpi, instance.Aem);
+                if (metadata.TxPowerDbm < _options.MinTxPowerDbm || metadata.TxPowerDbm > _options.MaxTxPowerDbm)
+                {
+                    continue;
+                }
+
+                txPower = metadata.TxPowerDbm;
+                var correction = metadata.TxPowerDbm - _options.AssumedTxPowerDbm;
+                accepted.Add(new MatchedScanInstance(
+                    instance.ScanStart,
+                    Math.Clamp(instance.TypicalAttenuation + correction, 0, 255),
+                    Math.Clamp(instance.MinAttenuation + correction, 0, 255),
+                    instance.SecondsSinceLastScan));
+            }
+        }
+
+        CryptographicOperations.ZeroMemory(aemk);
+        if (accepted.Count == 0)
+        {
+            return;
+        }
+
+        accepted.Sort(static (a, b) => a.Time.CompareTo(b.Time));
+        var windowStart = 0;
+        for (var i = 1; i <= accepted.Count; i++)
+        {
+            if (i == accepted.Count || accepted[i].Time - accepted[windowStart].Time >= ExposureWindow.MaxDuration)
+            {
+                windows.Add(new ExposureWindow(keyIndex, key, accepted[windowStart].Time, txPower, accepted.GetRange(windowStart, i - windowStart)));
+                windowStart = i;
+            }
+        }
+    }
+
+    private bool Accept(in ScanInstance instance, IntervalNumber rpiInterval, long firstSeenUnixMs)
+    {
+        var heardInterval = IntervalNumber.FromUnixSeconds(instance.ScanStartUnixMs / 1000);
+        return Math.Abs(heardInterval - rpiInterval) <= _options.AcceptIntervals
+            && instance.ScanStartUnixMs - firstSeenUnixMs <= (long)_options.ReplayCutoff.TotalMilliseconds;
+    }
+}
