@@ -13,5 +13,6 @@ internal static class BenchCommand
     {
         DeriveBenchmarkCommand.Create(),
         IngestBenchmarkCommand.Create(),
+        MatchBenchmarkCommand.Create(),
     };
 }

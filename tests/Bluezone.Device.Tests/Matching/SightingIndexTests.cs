@@ -1,0 +1,46 @@
+using Bluezone.Device.Matching;
+using Bluezone.Protocol.Keys;
+using CsCheck;
+
+namespace Bluezone.Device.Tests.Matching;
+
+public sealed class SightingIndexTests
+{
+    private static readonly Gen<RollingProximityIdentifier> Rpi = Gen.Select(Gen.ULong, Gen.ULong, (h, l) => new RollingProximityIdentifier(h, l));
+
+    [Fact]
+    public void Finds_exactly_the_indexed_identifiers_with_their_positions()
+    {
+        Gen.Select(Rpi.Array[0, 3000], Rpi.Array[0, 3000]).Sample((heard, others) =>
+        {
+            var index = SightingIndex.Build(heard);
+            var matches = new List<SightingMatch>();
+            index.FindAll([.. others, .. heard], matches);
+            var positions = heard.Select((h, p) => (h, p)).ToLookup(x => x.h, x => x.p);
+            var expected = others.Concat(heard).SelectMany((rpi, c) => positions[rpi].Select(p => new SightingMatch(c, p)));
+            Assert.Equal(expected.OrderBy(m => m.CandidateIndex).ThenBy(m => m.Position), matches.OrderBy(m => m.CandidateIndex).ThenBy(m => m.Position));
+        }, iter: 200);
+    }
+
+    [Fact]
+    public void Identifiers_sharing_a_prefix_are_told_apart()
+    {
+        var a = new RollingProximityIdentifier(0xABCD_0000_0000_0001, 7);
+        var b = new RollingProximityIdentifier(0xABCD_0000_0000_0001, 8);
+        var c = new RollingProximityIdentifier(0xABCD_FFFF_0000_0000, 7);
+        var index = SightingIndex.Build([c, a]);
+        Assert.True(index.TryFind(a, out var position));
+        Assert.Equal(1, position);
+        Assert.False(index.TryFind(b, out _));
+        Assert.True(index.TryFind(c, out position));
+        Assert.Equal(0, position);
+    }
+
+    [Fact]
+    public void An_empty_index_finds_nothing()
+    {
+        var index = SightingIndex.Build([]);
+        Assert.False(index.TryFind(new RollingProximityIdentifier(1, 2), out _));
+        Assert.Equal(0, index.FindAll([new RollingProximityIdentifier(1, 2)], []));
+    }
+}
