@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Bluezone.Cli.Keys;
+using Bluezone.Cli.Server;
 
 namespace Bluezone.Cli;
 
@@ -9,6 +10,7 @@ internal static class BluezoneCommand
     public static RootCommand Create() => new("Bluezone: Bluetooth proximity tracing — keys, exports, server, devices, simulation.")
     {
         KeysCommand.Create(),
+        ServerCommand.Create(),
     };
 
     /// <summary>Runs the command line with explicit writers, so tests drive the real CLI in-process.</summary>

@@ -3,7 +3,6 @@ using Bluezone.Protocol.Time;
 using Bluezone.Server.Hosting;
 using Bluezone.Server.Privacy;
 using Bluezone.Server.Storage;
-using Bluezone.Server.Verification;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bluezone.Server.Publishing;

@@ -1,3 +1,5 @@
+using Bluezone.Server.Exports;
+using Bluezone.Server.Privacy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,6 +15,9 @@ internal sealed partial class DatabaseMigrator(IServiceProvider services, Databa
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Load the secrets now, so a missing or bad key file stops the start instead of failing the first request.
+        services.GetRequiredService<SecretHasher>();
+        services.GetRequiredService<ExportSigningKey>();
         await MigrateAsync(services, location, cancellationToken);
         LogMigrated(logger, location.ToString());
     }

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using Bluezone.Server.Hosting;
 using Bluezone.Server.Privacy;

@@ -1,0 +1,17 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+
+namespace Bluezone.Server.Community;
+
+public sealed record CommunityCount(
+    [property: Description("Installs counted so far.")] long Total,
+    [property: Description("When the count last changed (or now, if it never has).")] DateTimeOffset UpdatedAt);
+
+public sealed record JoinChallenge(
+    [property: Description("Opaque, base64url; send it back with the proof.")] string Challenge,
+    [property: Description("Leading zero bits that SHA-256(\"BZ-JOIN-v1\" ‖ challenge bytes ‖ nonce) must have.")] int DifficultyBits,
+    DateTimeOffset ExpiresAt);
+
+public sealed record JoinRequest(
+    [property: Description("A challenge from GET /v1/community/challenge."), StringLength(64)] string? Challenge,
+    [property: Description("1–64 random bytes, base64, found by the app so that the proof's hash has the required zero bits."), StringLength(100)] string? Nonce);
