@@ -6,6 +6,7 @@ using Bluezone.Protocol.Export;
 using Bluezone.Protocol.Keys;
 using Bluezone.Protocol.Time;
 using Bluezone.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Bluezone.Server.Tests;
 
@@ -468,6 +469,68 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
             Assert.DoesNotContain(db.UploadTokens.AsEnumerable(), t => t.IssuedAt < Now - TimeSpan.FromDays(14));
             return await Task.FromResult(0);
         });
+    }
+
+    [Fact]
+    public async Task An_F0_upload_with_the_largest_allowed_number_of_heard_tokens_is_stored_whole()
+    {
+        var token = await Api.NewUploadTokenAsync(Today);
+        var before = await RowCounts.ReadAsync(Fixture.Server);
+        var heard = Enumerable.Range(0, 50_000).Select(_ => RandomNumberGenerator.GetBytes(16)).ToList();
+        await ApiClient.OkJsonAsync(await Api.PublishAsync(token, ApiClient.Body(ApiClient.KeysForDays(Now, 1, 14), heard)));
+        var after = await RowCounts.ReadAsync(Fixture.Server);
+        Assert.Equal(before.HeardTokens + 50_000, after.HeardTokens);
+        Assert.Equal(before.HeardTokenSets + 1, after.HeardTokenSets);
+    }
+
+    [Fact]
+    public async Task Two_instances_on_one_database_publish_every_key_in_exactly_one_export()
+    {
+        await using var second = await Fixture.StartAnotherInstanceAsync();
+        var apis = new[] { Api, new ApiClient(second.Client, Fixture.ApiKey) };
+        var batchesBefore = await Fixture.Server.QueryAsync(db => db.ExportBatches.CountAsync());
+        var uploaded = new List<byte[]>();
+
+        // Uploads go through both instances while the clock moves on; at every step the lease has expired
+        // (5 s lease, 60 s batches), so both publishers race for it and for the batch.
+        for (var round = 0; round < 8; round++)
+        {
+            var uploads = Enumerable.Range(0, 4).Select(async i =>
+            {
+                var api = apis[i % 2];
+                var keys = ApiClient.KeysForDays(Now, 1, 3);
+                var token = await api.NewUploadTokenAsync(Today);
+                await ApiClient.OkJsonAsync(await api.PublishAsync(token, ApiClient.Body(keys)));
+                return keys;
+            }).ToList();
+            Fixture.Time.Advance(ServerFixture.BatchInterval);
+            foreach (var keys in await Task.WhenAll(uploads))
+            {
+                uploaded.AddRange(keys.Select(k => k.KeyData.ToArray()));
+            }
+
+            await Task.Delay(50);
+        }
+
+        await PublishedExports.AdvanceUntilExportedAsync(Fixture.Server, Fixture.Time, uploaded);
+        var fromFirst = await PublishedExports.DownloadAllAsync(Fixture.Client);
+        var fromSecond = await PublishedExports.DownloadAllAsync(second.Client);
+        Assert.Equal(fromFirst.Select(e => e.File).Distinct(), fromSecond.Select(e => e.File).Distinct());
+        foreach (var key in uploaded)
+        {
+            Assert.Single(fromFirst, e => e.Key.Key.KeyData.SequenceEqual(key));
+        }
+
+        var batches = await Fixture.Server.QueryAsync(db => db.ExportBatches.Select(b => new { b.StartTime, b.EndTime }).ToListAsync());
+        Assert.True(batches.Count - batchesBefore >= 2, "the keys were spread over several batches");
+        Assert.Equal(batches.Count, batches.Select(b => b.EndTime).Distinct().Count());
+
+        // Consecutive periods neither overlap nor leave gaps.
+        var ordered = batches.OrderBy(b => b.EndTime).ToList();
+        for (var i = 1; i < ordered.Count; i++)
+        {
+            Assert.Equal(ordered[i - 1].EndTime, ordered[i].StartTime);
+        }
     }
 
     /// <summary>

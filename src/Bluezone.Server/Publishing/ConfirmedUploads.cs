@@ -74,21 +74,15 @@ public sealed class ConfirmedUploads(BluezoneDbContext db, DatabaseWrites writes
                 db.PublishedKeys.Add(ToRow(key, row.ReportType, key.Day.DayNumber - onset.DayNumber, now));
             }
 
+            HeardTokenSet? set = null;
             if (upload.HeardTokens.Count > 0)
             {
-                var set = new HeardTokenSet
+                set = new HeardTokenSet
                 {
                     WindowStartIntervalNumber = IntervalNumber.FirstOfDay(windowStart).Value,
                     WindowEndIntervalNumber = IntervalNumber.FromTime(now).Value,
                     ReceivedAt = now,
                 };
-
-                // One phone may report a token twice (heard in two scans); store each once.
-                foreach (var heard in upload.HeardTokens.Distinct())
-                {
-                    set.Tokens.Add(new StoredHeardToken { High = unchecked((long)heard.High), Low = unchecked((long)heard.Low) });
-                }
-
                 db.HeardTokenSets.Add(set);
             }
 
@@ -99,6 +93,13 @@ public sealed class ConfirmedUploads(BluezoneDbContext db, DatabaseWrites writes
             catch (DbUpdateException e) when (DatabaseWrites.IsUniqueViolation(e))
             {
                 return ((null, ApiError.Conflict("key_already_published", "A key in this upload has already been published; nothing was stored.")), false);
+            }
+
+            if (set is not null)
+            {
+                // One phone may report a token twice (heard in two scans); store each once.
+                var distinct = upload.HeardTokens.Distinct().Select(t => (unchecked((long)t.High), unchecked((long)t.Low))).ToList();
+                await HeardTokenBulkInsert.InsertAsync(db, set.Id, distinct, ct);
             }
 
             return (((PublishResponse?)new PublishResponse(kept.Count), (ApiError?)null), true);
