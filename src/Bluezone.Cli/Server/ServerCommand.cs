@@ -6,6 +6,7 @@ using Bluezone.Server.Verification;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Bluezone.Cli.Server;
@@ -47,6 +48,10 @@ internal static class ServerCommand
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
             builder.Configuration.AddInMemoryCollection(settings);
             builder.AddServerServices();
+
+            // A failed start is reported as one line below; the host's own stack-trace dump would bury it.
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+            builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Connection", LogLevel.None);
             using var app = builder.Build();
             app.MapServerApi();
             return RunReportingStartErrors(parse, () => app.Run());

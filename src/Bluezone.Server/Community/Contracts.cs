@@ -12,6 +12,11 @@ public sealed record JoinChallenge(
     [property: Description("Leading zero bits that SHA-256(\"BZ-JOIN-v1\" ‖ challenge bytes ‖ nonce) must have.")] int DifficultyBits,
     DateTimeOffset ExpiresAt);
 
-public sealed record JoinRequest(
-    [property: Description("A challenge from GET /v1/community/challenge."), StringLength(64)] string? Challenge,
-    [property: Description("1–64 random bytes, base64, found by the app so that the proof's hash has the required zero bits."), StringLength(100)] string? Nonce);
+public sealed class JoinRequest
+{
+    [Description("A challenge from GET /v1/community/challenge."), Required, StringLength(64)]
+    public string? Challenge { get; init; }
+
+    [Description("1–64 random bytes, base64, found by the app so that the proof's hash has the required zero bits."), Required, StringLength(100)]
+    public string? Nonce { get; init; }
+}

@@ -4,11 +4,20 @@ using System.ComponentModel.DataAnnotations;
 namespace Bluezone.Server.Verification;
 
 /// <summary>A confirmed case, entered by the health authority.</summary>
-public sealed record IssueCodeRequest(
-    [property: Description("The authority's own case reference (not a name); stored only as a keyed hash."), StringLength(64, MinimumLength = 1)] string? CaseRef,
-    [property: Description("Day of the positive test (UTC), within the last 14 days.")] DateOnly? TestDate,
-    [property: Description("Day symptoms began, if known; within the last 21 days and not after today.")] DateOnly? SymptomOnsetDate,
-    [property: Description("\"confirmed\" (test) or \"clinical\" (clinical diagnosis).")] string? ReportType);
+public sealed class IssueCodeRequest
+{
+    [Description("The authority's own case reference (not a name); stored only as a keyed hash."), Required, StringLength(64, MinimumLength = 1)]
+    public string? CaseRef { get; init; }
+
+    [Description("Day of the positive test (UTC), within the last 14 days."), Required]
+    public DateOnly? TestDate { get; init; }
+
+    [Description("Day symptoms began, if known; within the last 21 days and not after today.")]
+    public DateOnly? SymptomOnsetDate { get; init; }
+
+    [Description("\"confirmed\" (test) or \"clinical\" (clinical diagnosis)."), Required]
+    public string? ReportType { get; init; }
+}
 
 public sealed record IssueCodeResponse(
     [property: Description("Identifier for status queries.")] Guid Id,
@@ -24,8 +33,11 @@ public sealed record CodeStatusResponse(
     DateTimeOffset LongExpiresAt,
     DateTimeOffset? ClaimedAt);
 
-public sealed record VerifyRequest(
-    [property: Description("The 8-digit or 16-character code; spaces and dashes are ignored."), StringLength(64)] string? Code);
+public sealed class VerifyRequest
+{
+    [Description("The 8-digit or 16-character code; spaces and dashes are ignored."), Required, StringLength(64)]
+    public string? Code { get; init; }
+}
 
 public sealed record VerifyResponse(
     [property: Description("Single-use upload token for POST /v1/publish, valid 24 hours.")] string Token,
