@@ -258,6 +258,14 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
         // A small endpoint has a small limit.
         var verify = await SendWaitingForContinueAsync("/v1/verify", "{\"code\":\"" + new string('1', 20_000) + "\"}", null);
         await ApiClient.AssertErrorAsync(verify, HttpStatusCode.RequestEntityTooLarge, "body_too_large");
+
+        // A chunked body declares no length; it is cut off at the limit with the same answer.
+        using var chunked = new HttpRequestMessage(HttpMethod.Post, "/v1/verify")
+        {
+            Content = new StringContent("{\"code\":\"" + new string('1', 20_000) + "\"}", System.Text.Encoding.UTF8, "application/json"),
+        };
+        chunked.Headers.TransferEncodingChunked = true;
+        await ApiClient.AssertErrorAsync(await Fixture.Client.SendAsync(chunked), HttpStatusCode.RequestEntityTooLarge, "body_too_large");
         Assert.Equal(before, await RowCounts.ReadAsync(Fixture.Server));
     }
 

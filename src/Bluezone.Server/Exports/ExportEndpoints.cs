@@ -24,11 +24,11 @@ public static partial class ExportEndpoints
     public static RouteGroupBuilder MapExportApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/exports").WithTags("Exports");
-        group.MapGet("/" + IndexFileName, IndexAsync).WithName("GetExportIndex")
+        group.MapMethods("/" + IndexFileName, ["GET", "HEAD"], IndexAsync).WithName("GetExportIndex")
             .WithSummary("The live export files, one name per line (relative to /v1/exports/), oldest first.");
         group.MapGet("/" + PublicKeyFileName, PublicKey).WithName("GetExportPublicKey")
             .WithSummary("The ECDSA P-256 public key (PEM) that verifies export.sig and the device configuration.");
-        group.MapGet("/{name}", FileAsync).WithName("GetExportFile")
+        group.MapMethods("/{name}", ["GET", "HEAD"], FileAsync).WithName("GetExportFile")
             .WithSummary("One signed export zip (export.bin + export.sig).")
             .Produces<ApiError>(StatusCodes.Status404NotFound);
         return group;

@@ -46,13 +46,12 @@ public sealed partial class ExportPublisher(
             return 0;
         }
 
-        var lastEnd = await db.ExportBatches.MaxAsync(b => (DateTimeOffset?)b.EndTime, cancellationToken);
-        if (lastEnd >= end)
+        if (await db.ExportBatches.AnyAsync(b => b.EndTime >= end, cancellationToken))
         {
             return 0;
         }
 
-        var start = lastEnd ?? end - _options.BatchInterval;
+        var start = end;
         var files = await writes.RunAsync(db, async ct =>
         {
             // The fence: if another instance took the lease since, this transaction publishes nothing.
@@ -60,6 +59,15 @@ public sealed partial class ExportPublisher(
             {
                 return (0, false);
             }
+
+            // Each batch starts where the last one ended, so periods neither overlap nor leave gaps.
+            var lastEnd = await db.ExportBatches.MaxAsync(b => (DateTimeOffset?)b.EndTime, ct);
+            if (lastEnd >= end)
+            {
+                return (0, false);
+            }
+
+            start = lastEnd ?? end - _options.BatchInterval;
 
             var keys = await db.PublishedKeys.AsNoTracking()
                 .Where(k => k.ExportBatchId == null && k.AvailableAt <= end)

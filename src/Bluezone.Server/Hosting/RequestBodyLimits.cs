@@ -25,8 +25,7 @@ internal static class RequestBodyLimits
         var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? Small;
         if (context.Request.ContentLength > limit)
         {
-            var error = new ApiError("body_too_large", $"The request body may not exceed {limit} bytes.") { Status = StatusCodes.Status413PayloadTooLarge };
-            await error.ToResult().ExecuteAsync(context);
+            await TooLarge(limit).ExecuteAsync(context);
             return;
         }
 
@@ -35,8 +34,31 @@ internal static class RequestBodyLimits
             feature.MaxRequestBodySize = limit;
         }
 
+        if (context.Request.ContentLength is null && context.Request.Body.CanRead && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        {
+            // A chunked body has no declared length: read it here (at most the limit) so that an oversize one gets
+            // the same JSON refusal as a declared one, instead of the framework's empty 413.
+            var buffered = new MemoryStream();
+            try
+            {
+                await context.Request.Body.CopyToAsync(buffered, context.RequestAborted);
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                await TooLarge(limit).ExecuteAsync(context);
+                return;
+            }
+
+            buffered.Position = 0;
+            context.Request.Body = buffered;
+            context.Request.ContentLength = buffered.Length;
+        }
+
         await next(context);
     });
+
+    private static IResult TooLarge(long limit) =>
+        new ApiError("body_too_large", $"The request body may not exceed {limit} bytes.") { Status = StatusCodes.Status413PayloadTooLarge }.ToResult();
 
     private sealed class BodyLimit(long bytes) : IRequestSizeLimitMetadata
     {
