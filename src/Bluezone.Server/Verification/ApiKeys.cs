@@ -11,7 +11,7 @@ namespace Bluezone.Server.Verification;
 /// a keyed hash adds nothing for a secret with 256 bits of entropy, and this way the CLI can create keys
 /// knowing only the database.
 /// </summary>
-public sealed class ApiKeys(BluezoneDbContext db, DatabaseWrites writes, TimeProvider time)
+public sealed class ApiKeys(BluezoneDbContext db, DatabaseWrites writes, RandomNumberGenerator random, TimeProvider time)
 {
     public const string Header = "X-API-Key";
     private const string Prefix = "bzk_";
@@ -25,7 +25,9 @@ public sealed class ApiKeys(BluezoneDbContext db, DatabaseWrites writes, TimePro
             throw new ArgumentException("--name must be 1–100 printable characters");
         }
 
-        var secret = Prefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        var bytes = new byte[32];
+        random.GetBytes(bytes);
+        var secret = Prefix + Base64Url.EncodeToString(bytes);
         var row = new ApiKey { Id = Guid.NewGuid(), Name = name, KeyHash = HashOf(secret), CreatedAt = time.GetUtcNow() };
         await writes.RunAsync(db, async ct =>
         {

@@ -112,7 +112,8 @@ public sealed class VerificationCodes(
 
         var hash = hasher.Hash(isShort ? SecretPurpose.ShortCode : SecretPurpose.LongCode, code);
         var now = time.GetUtcNow();
-        var token = RandomNumberGenerator.GetBytes(TokenBytes);
+        var token = new byte[TokenBytes];
+        random.GetBytes(token);
         var tokenText = Base64Url.EncodeToString(token);
         var tokenHash = hasher.Hash(SecretPurpose.UploadToken, tokenText);
         var expiresAt = now + _options.UploadTokenLifetime;
