@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Bluezone.Cli.Bench;
+using Bluezone.Cli.Export;
 using Bluezone.Cli.Keys;
 using Bluezone.Cli.Server;
 
@@ -10,6 +12,8 @@ internal static class BluezoneCommand
     public static RootCommand Create() => new("Bluezone: Bluetooth proximity tracing — keys, exports, server, devices, simulation.")
     {
         KeysCommand.Create(),
+        ExportCommand.Create(),
+        BenchCommand.Create(),
         ServerCommand.Create(),
     };
 

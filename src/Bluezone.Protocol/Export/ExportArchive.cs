@@ -20,6 +20,8 @@ public static class ExportArchive
     /// Writes <paramref name="batch"/> as export.bin, signs it with <paramref name="signingKey"/> under the batch's
     /// single signature info, and returns the zip.
     /// </summary>
+    /// <exception cref="ArgumentException">The batch does not name exactly one signing key, or the key is not P-256.</exception>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">The key has no private part.</exception>
     public static byte[] Create(ExportBatch batch, ECDsa signingKey)
     {
         ArgumentNullException.ThrowIfNull(batch);

@@ -18,6 +18,12 @@ public static class ExportBinFormat
     /// <summary>Most keys (plus revised keys) a file may carry; Google's server caps files at the same number.</summary>
     public const int MaxKeys = 500_000;
 
+    /// <summary>
+    /// Largest rolling start accepted when reading: a key starting later would expire after year 9999, beyond
+    /// what <see cref="DateTimeOffset"/> (and so <see cref="IntervalNumber.StartTime"/>) can represent.
+    /// </summary>
+    public const int MaxRollingStartIntervalNumber = (int)(ExportBatch.MaxUnixSeconds / IntervalNumber.Seconds) - IntervalNumber.PerDay;
+
     /// <summary>The header, ASCII, padded with four spaces.</summary>
     public static ReadOnlySpan<byte> Header => "EK Export v1    "u8;
 
@@ -36,8 +42,10 @@ public static class ExportBinFormat
     /// <summary>Writes the encoding of <paramref name="batch"/> to <paramref name="destination"/>.</summary>
     public static void Write(ExportBatch batch, IBufferWriter<byte> destination)
     {
+        ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(destination);
-        destination.Write(Write(batch));
+        destination.Write(Header);
+        ToWire(batch).WriteTo(destination);
     }
 
     /// <summary>Whether <paramref name="data"/> starts with the export.bin header.</summary>
@@ -229,9 +237,14 @@ public static class ExportBinFormat
             throw new ExportFormatException($"export.bin: {field}[{index}]: key_data must be {TemporaryExposureKey.Length} bytes, got {(wire.HasKeyData ? wire.KeyData.Length : 0)}");
         }
 
-        if (!wire.HasRollingStartIntervalNumber || wire.RollingStartIntervalNumber < 0)
+        if (!wire.HasRollingStartIntervalNumber)
         {
-            throw new ExportFormatException($"export.bin: {field}[{index}]: rolling_start_interval_number is required and not negative");
+            throw new ExportFormatException($"export.bin: {field}[{index}]: rolling_start_interval_number is required");
+        }
+
+        if (wire.RollingStartIntervalNumber is < 0 or > MaxRollingStartIntervalNumber)
+        {
+            throw new ExportFormatException($"export.bin: {field}[{index}]: rolling_start_interval_number must be 0–{MaxRollingStartIntervalNumber}, not {wire.RollingStartIntervalNumber}");
         }
 
         // An absent rolling period means a full day; the generated getter returns the proto default 144.

@@ -17,4 +17,7 @@ internal static class ThrowHelper
     [DoesNotReturn]
     public static void ThrowArgumentOutOfRange(string paramName, string message) =>
         throw new ArgumentOutOfRangeException(paramName, message);
+
+    [DoesNotReturn]
+    public static void ThrowPlatformNotSupported(string message) => throw new PlatformNotSupportedException(message);
 }

@@ -15,12 +15,12 @@ public readonly record struct IntervalNumber(int Value) : IComparable<IntervalNu
     public const int PerDay = 144;
 
     public static IntervalNumber FromUnixSeconds(long unixSeconds) =>
-        new(checked((int)Math.Floor(unixSeconds / (double)Seconds)));
+        new(checked((int)FloorDiv(unixSeconds, Seconds)));
 
     public static IntervalNumber FromTime(DateTimeOffset time) => FromUnixSeconds(time.ToUnixTimeSeconds());
 
     /// <summary>The first interval of the UTC day that contains this one.</summary>
-    public IntervalNumber DayStart => new(Value - (int)((uint)Value % PerDay));
+    public IntervalNumber DayStart => new((int)FloorDiv(Value, PerDay) * PerDay);
 
     /// <summary>The UTC day that contains this interval.</summary>
     public DateOnly Day => DateOnly.FromDateTime(StartTime.UtcDateTime);
@@ -52,4 +52,11 @@ public readonly record struct IntervalNumber(int Value) : IComparable<IntervalNu
     public int CompareTo(IntervalNumber other) => Value.CompareTo(other.Value);
 
     public override string ToString() => Value.ToString(CultureInfo.InvariantCulture);
+
+    // Integer floor division: times before 1970 still fall into the interval that contains them.
+    private static long FloorDiv(long value, long divisor)
+    {
+        var quotient = Math.DivRem(value, divisor, out var remainder);
+        return remainder < 0 ? quotient - 1 : quotient;
+    }
 }

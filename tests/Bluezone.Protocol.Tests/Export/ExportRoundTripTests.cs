@@ -22,6 +22,17 @@ public sealed class ExportRoundTripTests
     }
 
     [Fact]
+    public void Writing_to_a_buffer_writer_gives_the_same_bytes()
+    {
+        var batch = ExportSamples.Batch(40);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+
+        ExportBinFormat.Write(batch, buffer);
+
+        Assert.Equal(ExportBinFormat.Write(batch), buffer.WrittenSpan.ToArray());
+    }
+
+    [Fact]
     public void Covering_spans_from_the_earliest_start_to_the_latest_expiry()
     {
         var keys = ExportSamples.RandomKeys(20, 3);

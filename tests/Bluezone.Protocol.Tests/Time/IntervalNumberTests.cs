@@ -10,6 +10,8 @@ public sealed class IntervalNumberTests
     [InlineData(600L, 1)]
     [InlineData(1585785600L, 2642976)]
     [InlineData(-1L, -1)]
+    [InlineData(-600L, -1)]
+    [InlineData(-601L, -2)]
     public void Interval_is_floor_of_seconds_over_600(long seconds, int expected) =>
         Assert.Equal(expected, IntervalNumber.FromUnixSeconds(seconds).Value);
 
@@ -24,5 +26,6 @@ public sealed class IntervalNumberTests
         Assert.Equal(day.AddDays(1), (first + 144).Day);
         Assert.Equal(first, (first + 143).DayStart);
         Assert.Equal(new DateTimeOffset(2020, 4, 2, 0, 0, 0, TimeSpan.Zero), first.StartTime);
+        Assert.Equal(-144, new IntervalNumber(-1).DayStart.Value);
     }
 }

@@ -1,0 +1,151 @@
+using System.Security.Cryptography;
+using Bluezone.Protocol.Internal;
+using Bluezone.Protocol.Keys.Internal;
+using Bluezone.Protocol.Time;
+using PlatformAes = System.Security.Cryptography.Aes;
+
+namespace Bluezone.Protocol.Keys;
+
+/// <summary>
+/// The key schedule of <see cref="KeySchedule"/> for many keys at once, at hardware speed: matching and
+/// the simulator derive all 144 identifiers of millions of published keys.
+/// </summary>
+/// <remarks>
+/// Key derivation (HKDF-SHA256) runs on 16 keys per instruction with AVX-512, 8 with AVX2, or one at a
+/// time in plain C#; identifiers are encrypted with AES-NI, or with the platform's AES where the CPU lacks
+/// it. Results are identical on every path (the tests hold each path to <see cref="KeySchedule"/>).
+/// Keys are passed as concatenated 16-byte spans so that callers can keep them in one flat buffer.
+/// </remarks>
+public static class RollingProximityIdentifierGenerator
+{
+    /// <summary>Keys derived per HKDF batch inside DeriveRollingProximityIdentifiers: a
+    /// multiple of every lane count, and small enough (1 KiB of RPIKs) to stay on the stack.</summary>
+    private const int KeysPerBatch = RollingProximityIdentifierCipher.MaxKeysPerCall;
+
+    private const int KeyLength = TemporaryExposureKey.Length;
+
+    /// <summary>Whether this machine runs the vectorised SHA-256 and AES-NI paths (otherwise correct but slower).</summary>
+    public static bool IsHardwareAccelerated =>
+        HkdfBatch.BestEngine != Sha256Engine.Scalar && RollingProximityIdentifierCipher.BestEngine == AesEngine.AesNi;
+
+    /// <summary>Describes the paths in use, e.g. "SHA-256 ×16 (AVX-512), AES-NI", for benchmark reports.</summary>
+    public static string Implementation => $"{Describe(HkdfBatch.BestEngine)}, {Describe(RollingProximityIdentifierCipher.BestEngine)}";
+
+    /// <summary>RPIK = HKDF-SHA256(TEK, no salt, "EN-RPIK", 16) for each 16-byte key in <paramref name="teks"/>.</summary>
+    /// <param name="teks">N keys, 16 bytes each.</param>
+    /// <param name="rpiks">Receives N keys, 16 bytes each; may not overlap <paramref name="teks"/> partially.</param>
+    public static void DeriveRollingProximityIdentifierKeys(ReadOnlySpan<byte> teks, Span<byte> rpiks) =>
+        DeriveRollingProximityIdentifierKeys(teks, rpiks, HkdfBatch.BestEngine);
+
+    /// <summary>AEMK = HKDF-SHA256(TEK, no salt, "EN-AEMK", 16) for each 16-byte key in <paramref name="teks"/>.</summary>
+    public static void DeriveAssociatedEncryptedMetadataKeys(ReadOnlySpan<byte> teks, Span<byte> aemks) =>
+        DeriveAssociatedEncryptedMetadataKeys(teks, aemks, HkdfBatch.BestEngine);
+
+    /// <summary>
+    /// The identifiers of <paramref name="destination"/>.Length consecutive intervals from
+    /// <paramref name="firstInterval"/>: destination[i] = AES-128(RPIK, padded data of firstInterval + i).
+    /// </summary>
+    public static void ComputeRollingProximityIdentifiers(ReadOnlySpan<byte> rpik, IntervalNumber firstInterval, Span<RollingProximityIdentifier> destination) =>
+        ComputeRollingProximityIdentifiers(rpik, firstInterval, destination, RollingProximityIdentifierCipher.BestEngine);
+
+    /// <summary>
+    /// All 144 identifiers of each key's day: destination[144·k + i] is the RPI of key k at interval
+    /// rollingStarts[k] + i. This derives the RPIK of each key and discards it afterwards.
+    /// </summary>
+    /// <param name="teks">N keys, 16 bytes each.</param>
+    /// <param name="rollingStarts">N rolling start interval numbers, one per key.</param>
+    /// <param name="destination">144·N identifiers.</param>
+    public static void DeriveRollingProximityIdentifiers(ReadOnlySpan<byte> teks, ReadOnlySpan<IntervalNumber> rollingStarts, Span<RollingProximityIdentifier> destination) =>
+        DeriveRollingProximityIdentifiers(teks, rollingStarts, destination, HkdfBatch.BestEngine, RollingProximityIdentifierCipher.BestEngine);
+
+    internal static void DeriveRollingProximityIdentifierKeys(ReadOnlySpan<byte> teks, Span<byte> rpiks, Sha256Engine engine)
+    {
+        CheckKeys(teks, rpiks, nameof(rpiks));
+        HkdfBatch.Derive(teks, rpiks, HkdfBatch.RpikInfoSchedule, engine);
+    }
+
+    internal static void DeriveAssociatedEncryptedMetadataKeys(ReadOnlySpan<byte> teks, Span<byte> aemks, Sha256Engine engine)
+    {
+        CheckKeys(teks, aemks, nameof(aemks));
+        HkdfBatch.Derive(teks, aemks, HkdfBatch.AemkInfoSchedule, engine);
+    }
+
+    internal static void ComputeRollingProximityIdentifiers(ReadOnlySpan<byte> rpik, IntervalNumber firstInterval, Span<RollingProximityIdentifier> destination, AesEngine engine)
+    {
+        if (rpik.Length != KeyLength)
+        {
+            ThrowHelper.ThrowArgument(nameof(rpik), $"Expected a {KeyLength}-byte key, got {rpik.Length} bytes.");
+        }
+
+        RollingProximityIdentifierCipher.Encrypt(rpik, firstInterval.Value, destination, engine);
+    }
+
+    internal static void DeriveRollingProximityIdentifiers(
+        ReadOnlySpan<byte> teks,
+        ReadOnlySpan<IntervalNumber> rollingStarts,
+        Span<RollingProximityIdentifier> destination,
+        Sha256Engine sha256,
+        AesEngine aes)
+    {
+        if (teks.Length % KeyLength != 0)
+        {
+            ThrowHelper.ThrowArgument(nameof(teks), $"Keys are {KeyLength} bytes each; {teks.Length} bytes is not a whole number of keys.");
+        }
+
+        var count = teks.Length / KeyLength;
+        if (rollingStarts.Length != count)
+        {
+            ThrowHelper.ThrowArgument(nameof(rollingStarts), $"Expected one rolling start per key ({count}), got {rollingStarts.Length}.");
+        }
+
+        if (destination.Length != (long)count * IntervalNumber.PerDay)
+        {
+            ThrowHelper.ThrowArgument(nameof(destination), $"Expected room for {IntervalNumber.PerDay} identifiers per key ({(long)count * IntervalNumber.PerDay}), got {destination.Length}.");
+        }
+
+        // The platform engine reuses one AES object across keys; the intrinsic engines need none.
+        using var platformAes = aes == AesEngine.Platform ? PlatformAes.Create() : null;
+        Span<byte> rpiks = stackalloc byte[KeysPerBatch * KeyLength];
+        try
+        {
+            for (var start = 0; start < count; start += KeysPerBatch)
+            {
+                var inBatch = Math.Min(KeysPerBatch, count - start);
+                var batchKeys = rpiks[..(inBatch * KeyLength)];
+                HkdfBatch.Derive(teks.Slice(start * KeyLength, inBatch * KeyLength), batchKeys, HkdfBatch.RpikInfoSchedule, sha256);
+                RollingProximityIdentifierCipher.EncryptDays(
+                    batchKeys,
+                    rollingStarts.Slice(start, inBatch),
+                    destination.Slice(start * IntervalNumber.PerDay, inBatch * IntervalNumber.PerDay),
+                    aes,
+                    platformAes);
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(rpiks);
+        }
+    }
+
+    private static void CheckKeys(ReadOnlySpan<byte> teks, Span<byte> derived, string derivedName)
+    {
+        if (teks.Length % KeyLength != 0)
+        {
+            ThrowHelper.ThrowArgument(nameof(teks), $"Keys are {KeyLength} bytes each; {teks.Length} bytes is not a whole number of keys.");
+        }
+
+        if (derived.Length != teks.Length)
+        {
+            ThrowHelper.ThrowArgument(derivedName, $"Expected {teks.Length} bytes for {teks.Length / KeyLength} derived keys, got {derived.Length}.");
+        }
+    }
+
+    private static string Describe(Sha256Engine engine) => engine switch
+    {
+        Sha256Engine.Vector512 => "SHA-256 ×16 (AVX-512)",
+        Sha256Engine.Vector256 => "SHA-256 ×8 (AVX2)",
+        _ => "SHA-256 scalar",
+    };
+
+    private static string Describe(AesEngine engine) => engine == AesEngine.AesNi ? "AES-NI" : "platform AES";
+}
