@@ -29,12 +29,17 @@ public sealed class ServerInstance : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ServerInstance> StartAsync(IDictionary<string, string?> settings, TimeProvider time)
+    public static async Task<ServerInstance> StartAsync(IDictionary<string, string?> settings, TimeProvider time, ILoggerProvider? logs = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         builder.Services.AddSingleton(time);
         builder.AddServerServices();
         var app = builder.Build();
