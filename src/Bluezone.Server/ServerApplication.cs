@@ -48,6 +48,7 @@ public static class ServerApplication
         {
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            o.SerializerOptions.AllowDuplicateProperties = false;
         });
         services.AddClientRateLimits();
         services.AddOpenApi();

@@ -29,8 +29,8 @@ internal static class ErrorResponses
             new ApiError("body_too_large", "The request body is larger than this endpoint accepts.") { Status = StatusCodes.Status413PayloadTooLarge },
         BadHttpRequestException { InnerException: JsonException json } =>
             ApiError.BadRequest("malformed_request", json.Path is { Length: > 0 } path
-                ? $"The body is not valid JSON for this request (at {path}): unknown fields, wrong types and syntax errors are refused."
-                : "The body is not valid JSON for this request: unknown fields, wrong types and syntax errors are refused."),
+                ? $"The body is not valid JSON for this request (at {path}): unknown or repeated fields, wrong types and syntax errors are refused."
+                : "The body is not valid JSON for this request: unknown or repeated fields, wrong types and syntax errors are refused."),
         BadHttpRequestException bad when bad.InnerException is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             new ApiError("body_too_large", "The request body is larger than this endpoint accepts.") { Status = StatusCodes.Status413PayloadTooLarge },
         BadHttpRequestException bad =>

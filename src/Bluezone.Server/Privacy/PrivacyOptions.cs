@@ -19,14 +19,17 @@ public sealed class PrivacyOptions
     /// <summary>How often the retention job runs.</summary>
     public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Code verifications a client may attempt per <see cref="RateLimitWindow"/>.</summary>
-    public int VerifyPermitLimit { get; set; } = 10;
+    /// <summary>
+    /// Code verifications a client may attempt per <see cref="RateLimitWindow"/>. With 100 live 8-digit codes (each
+    /// lives one hour), one address at 30 a minute needs about 10^6 guesses, some 23 days, to hit any of them.
+    /// </summary>
+    public int VerifyPermitLimit { get; set; } = 30;
 
     /// <summary>Uploads (F0 and F1) a client may make per <see cref="RateLimitWindow"/>.</summary>
-    public int PublishPermitLimit { get; set; } = 10;
+    public int PublishPermitLimit { get; set; } = 60;
 
     /// <summary>Community joins a client may make per <see cref="RateLimitWindow"/>.</summary>
-    public int JoinPermitLimit { get; set; } = 5;
+    public int JoinPermitLimit { get; set; } = 10;
 
     /// <summary>Authority calls (issue code, code status) a client may make per <see cref="RateLimitWindow"/>.</summary>
     public int AuthorityPermitLimit { get; set; } = 600;

@@ -26,6 +26,11 @@ public static class RateLimitPolicies
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = async (context, cancellationToken) =>
             {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
                 var error = new ApiError("rate_limited", "Too many requests from this client; try again later.") { Status = StatusCodes.Status429TooManyRequests };
                 await error.ToResult().ExecuteAsync(context.HttpContext);
             };
