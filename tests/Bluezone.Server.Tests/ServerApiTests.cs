@@ -247,6 +247,24 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
     }
 
     [Fact]
+    public async Task What_the_framework_refuses_gets_the_same_error_shape_and_stores_nothing()
+    {
+        var token = await Api.NewUploadTokenAsync(Today);
+        var before = await RowCounts.ReadAsync(Fixture.Server);
+        using (var text = new HttpRequestMessage(HttpMethod.Post, "/v1/verify") { Content = new StringContent("{\"code\":\"12345678\"}", System.Text.Encoding.UTF8, "text/plain") })
+        {
+            await ApiClient.AssertErrorAsync(await Fixture.Client.SendAsync(text), HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
+        }
+
+        await ApiClient.AssertErrorAsync(await Api.PostRawAsync("/v1/publish", "", token), HttpStatusCode.BadRequest, "malformed_request");
+        await ApiClient.AssertErrorAsync(await Api.PostRawAsync("/v1/publish", "null", token), HttpStatusCode.BadRequest, "malformed_request");
+        var key = ApiClient.KeyJson(ApiClient.KeysForDays(Now, 1, 1)[0]).ToJsonString();
+        await ApiClient.AssertErrorAsync(await Api.PostRawAsync("/v1/publish", $"{{\"keys\":[{key}],\"keys\":[{key}]}}", token), HttpStatusCode.BadRequest, "malformed_request");
+        await ApiClient.AssertErrorAsync(await Api.PostRawAsync("/v1/publish", "{\"keys\":[{\"key\":\"AAAAAAAAAAAAAAAAAAAAAA==\",\"rollingStartIntervalNumber\":99999999999,\"rollingPeriod\":144}]}", token), HttpStatusCode.BadRequest, "malformed_request");
+        Assert.Equal(before, await RowCounts.ReadAsync(Fixture.Server));
+    }
+
+    [Fact]
     public async Task An_oversize_body_is_refused_with_413_and_stores_nothing()
     {
         var token = await Api.NewUploadTokenAsync(Today);

@@ -12,7 +12,7 @@ namespace Bluezone.Server.Hosting;
 internal static class ErrorResponses
 {
     public static IApplicationBuilder UseApiErrorResponses(this IApplicationBuilder app) =>
-        app.UseExceptionHandler(new ExceptionHandlerOptions
+        app.UseStatusCodePages(WriteEmptyStatusAsync).UseExceptionHandler(new ExceptionHandlerOptions
         {
             SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
             ExceptionHandler = async context =>
@@ -22,6 +22,21 @@ internal static class ErrorResponses
                 await error.ToResult().ExecuteAsync(context);
             },
         });
+
+    /// <summary>Refusals the framework answers with an empty body (no route, wrong method or content type) get one too.</summary>
+    private static Task WriteEmptyStatusAsync(StatusCodeContext context)
+    {
+        var status = context.HttpContext.Response.StatusCode;
+        var error = status switch
+        {
+            StatusCodes.Status404NotFound => new ApiError("not_found", "There is no such resource."),
+            StatusCodes.Status405MethodNotAllowed => new ApiError("method_not_allowed", "This resource does not answer that method."),
+            StatusCodes.Status415UnsupportedMediaType => new ApiError("unsupported_media_type", "The body must be application/json."),
+            StatusCodes.Status413PayloadTooLarge => new ApiError("body_too_large", "The request body is larger than this endpoint accepts."),
+            _ => new ApiError("malformed_request", "The request could not be handled."),
+        };
+        return (error with { Status = status }).ToResult().ExecuteAsync(context.HttpContext);
+    }
 
     public static ApiError Describe(Exception? exception) => exception switch
     {
@@ -34,11 +49,7 @@ internal static class ErrorResponses
         BadHttpRequestException bad when bad.InnerException is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             new ApiError("body_too_large", "The request body is larger than this endpoint accepts.") { Status = StatusCodes.Status413PayloadTooLarge },
         BadHttpRequestException bad =>
-            new ApiError("malformed_request", "The request could not be read: " + SafeMessage(bad)) { Status = bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : 400 },
+            new ApiError("malformed_request", "The request body is missing or is not a JSON object of the expected shape.") { Status = bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : 400 },
         _ => new ApiError("internal_error", "The server failed to handle the request; nothing was stored.") { Status = StatusCodes.Status500InternalServerError },
     };
-
-    // The framework's messages describe the request's shape (a missing body, a wrong content type), never its values.
-    private static string SafeMessage(BadHttpRequestException e) =>
-        e.Message.Length > 200 ? e.Message[..200] : e.Message;
 }
