@@ -79,6 +79,44 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
     }
 
     [Fact]
+    public async Task An_export_signature_verifies_with_openssl_against_the_served_public_key()
+    {
+        var key = ApiClient.KeysForDays(Now, 1, 1);
+        await ApiClient.OkJsonAsync(await Api.PublishAsync(await Api.NewUploadTokenAsync(Today), ApiClient.Body(key)));
+        await PublishedExports.AdvanceUntilExportedAsync(Fixture.Server, Fixture.Time, [key[0].KeyData.ToArray()]);
+        var export = (await PublishedExports.DownloadAllAsync(Fixture.Client)).Last(e => e.Key.Key.KeyData.SequenceEqual(key[0].KeyData)).Export;
+
+        var directory = Directory.CreateTempSubdirectory("bluezone-openssl-").FullName;
+        try
+        {
+            await File.WriteAllBytesAsync(Path.Combine(directory, "export.bin"), export.ExportBin.ToArray());
+            await File.WriteAllBytesAsync(Path.Combine(directory, "signature.der"), export.Signatures[0].Signature.ToArray());
+            await File.WriteAllTextAsync(Path.Combine(directory, "public.pem"), await Fixture.Client.GetStringAsync("/v1/exports/public-key.pem"));
+            var openssl = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("openssl", ["dgst", "-sha256", "-verify", "public.pem", "-signature", "signature.der", "export.bin"])
+            {
+                WorkingDirectory = directory,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            var output = await openssl.StandardOutput.ReadToEndAsync() + await openssl.StandardError.ReadToEndAsync();
+            await openssl.WaitForExitAsync();
+            Assert.True(openssl.ExitCode == 0, output);
+            Assert.Contains("Verified OK", output);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_migrations_match_the_model()
+    {
+        Assert.False(await Fixture.Server.QueryAsync(db => Task.FromResult(db.Database.HasPendingModelChanges())));
+        Assert.Empty(await Fixture.Server.QueryAsync(db => db.Database.GetPendingMigrationsAsync()));
+    }
+
+    [Fact]
     public async Task A_key_still_valid_today_is_held_until_it_expires()
     {
         var token = await Api.NewUploadTokenAsync(Today);
