@@ -51,7 +51,15 @@ public static class ServerApplication
             o.SerializerOptions.AllowDuplicateProperties = false;
         });
         services.AddClientRateLimits();
-        services.AddOpenApi();
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Bluezone server";
+            document.Info.Version = "v1";
+            document.Info.Description =
+                "Community count, one-time codes, F0 and F1 key uploads, signed GAEN exports and the signed device " +
+                "configuration (DESIGN.md §6–7). Refusals are {\"error\", \"message\"} with a stable error code; see docs/server.md.";
+            return Task.CompletedTask;
+        }));
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(ServerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting")

@@ -34,6 +34,7 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
         Assert.Contains("/v1/publish", paths);
         Assert.Contains("/v1/publish/recursive", paths);
         Assert.Contains("/v1/exports/index.txt", paths);
+        Assert.Equal("Bluezone server", (string)openApi["info"]!["title"]!);
         Assert.Equal(30, (int)openApi["components"]!["schemas"]!["PublishRequest"]!["properties"]!["keys"]!["maxItems"]!);
 
         await Fixture.Client.GetStringAsync("/v1/community");

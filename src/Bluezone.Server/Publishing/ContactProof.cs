@@ -18,19 +18,30 @@ public sealed class ContactProof(BluezoneDbContext db)
     /// <summary>The earliest interval at which an uploaded key was heard by an F0, or null when none was.</summary>
     public async Task<IntervalNumber?> FindEarliestContactAsync(IReadOnlyList<TemporaryExposureKey> keys, IntervalNumber now, CancellationToken cancellationToken)
     {
-        var candidates = new Dictionary<long, List<(long Low, int Interval)>>();
-        foreach (var key in keys)
+        // All 144 identifiers of every key in one batched derivation (the platform's AES and SHA-256 per identifier
+        // would cost more than the database lookup); intervals past the key's period or past now are skipped.
+        var teks = new byte[keys.Count * TemporaryExposureKey.Length];
+        var starts = new IntervalNumber[keys.Count];
+        for (var k = 0; k < keys.Count; k++)
         {
-            var rpik = KeySchedule.DeriveRollingProximityIdentifierKey(key.KeyData);
-            for (var i = 0; i < key.RollingPeriod; i++)
+            keys[k].KeyData.CopyTo(teks.AsSpan(k * TemporaryExposureKey.Length));
+            starts[k] = keys[k].RollingStartIntervalNumber;
+        }
+
+        var rpis = new RollingProximityIdentifier[keys.Count * IntervalNumber.PerDay];
+        RollingProximityIdentifierGenerator.DeriveRollingProximityIdentifiers(teks, starts, rpis);
+        var candidates = new Dictionary<long, List<(long Low, int Interval)>>();
+        for (var k = 0; k < keys.Count; k++)
+        {
+            for (var i = 0; i < keys[k].RollingPeriod; i++)
             {
-                var interval = key.RollingStartIntervalNumber + i;
+                var interval = starts[k] + i;
                 if (interval > now)
                 {
                     break;
                 }
 
-                var token = HeardToken.FromRollingProximityIdentifier(KeySchedule.ComputeRollingProximityIdentifier(rpik, interval));
+                var token = HeardToken.FromRollingProximityIdentifier(rpis[(k * IntervalNumber.PerDay) + i]);
                 var high = unchecked((long)token.High);
                 if (!candidates.TryGetValue(high, out var list))
                 {
