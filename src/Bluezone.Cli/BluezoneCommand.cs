@@ -3,6 +3,7 @@ using Bluezone.Cli.Bench;
 using Bluezone.Cli.Device;
 using Bluezone.Cli.Export;
 using Bluezone.Cli.Keys;
+using Bluezone.Cli.Server;
 
 namespace Bluezone.Cli;
 
@@ -15,6 +16,7 @@ internal static class BluezoneCommand
         ExportCommand.Create(),
         DeviceCommand.Create(),
         BenchCommand.Create(),
+        ServerCommand.Create(),
     };
 
     /// <summary>Runs the command line with explicit writers, so tests drive the real CLI in-process.</summary>

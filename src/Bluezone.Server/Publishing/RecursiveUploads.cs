@@ -1,0 +1,73 @@
+using Bluezone.Protocol.Time;
+using Bluezone.Server.Hosting;
+using Bluezone.Server.Storage;
+using Bluezone.Server.Verification;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bluezone.Server.Publishing;
+
+/// <summary>
+/// An F1's upload (POST /v1/publish/recursive): no code, but a contact proof. Only keys from the proven exposure
+/// day on are kept, as report type RECURSIVE; heard tokens are not taken from an F1, so warnings stop at F2.
+/// </summary>
+public sealed class RecursiveUploads(BluezoneDbContext db, DatabaseWrites writes, ContactProof proof, TimeProvider time, ServerMetrics metrics)
+{
+    /// <summary>
+    /// An F1 has no known symptom onset; its days since onset are counted from the proven exposure day plus a
+    /// typical incubation period of 5 days, so the device's infectiousness weights apply as for an F0.
+    /// </summary>
+    public const int AssumedIncubationDays = 5;
+
+    public async Task<(PublishResponse? Response, ApiError? Error)> PublishAsync(PublishRequest request, bool chaff, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var (upload, invalid) = UploadValidation.Validate(request, now, acceptHeardTokens: false);
+        if (invalid is not null)
+        {
+            metrics.Upload("recursive", invalid.Error);
+            return (null, invalid);
+        }
+
+        var contact = await proof.FindEarliestContactAsync(upload!.Keys, IntervalNumber.FromTime(now), cancellationToken);
+        if (chaff)
+        {
+            return (new PublishResponse(upload.Keys.Count), null);
+        }
+
+        if (contact is not { } exposure)
+        {
+            metrics.Upload("recursive", "contact_proof_failed");
+            return (null, ApiError.Forbidden("contact_proof_failed", "None of these keys was heard close to a confirmed case; nothing was stored."));
+        }
+
+        var exposureDay = exposure.Day;
+        var onset = exposureDay.AddDays(AssumedIncubationDays);
+        var kept = upload.Keys.Where(k => k.Day >= exposureDay).ToList();
+        var result = await writes.RunAsync(db, async ct =>
+        {
+            foreach (var key in kept)
+            {
+                db.PublishedKeys.Add(ConfirmedUploads.ToRow(key, ReportTypes.Recursive, key.Day.DayNumber - onset.DayNumber, now));
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException e) when (DatabaseWrites.IsUniqueViolation(e))
+            {
+                return ((null, ApiError.Conflict("key_already_published", "A key in this upload has already been published; nothing was stored.")), false);
+            }
+
+            return (((PublishResponse?)new PublishResponse(kept.Count), (ApiError?)null), true);
+        }, cancellationToken);
+
+        metrics.Upload("recursive", result.Item2?.Error ?? "ok");
+        if (result.Item1 is { } ok)
+        {
+            metrics.KeysPublished(ok.Inserted, "recursive");
+        }
+
+        return result;
+    }
+}
