@@ -1,3 +1,4 @@
+using Bluezone.Protocol.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Bluezone.Server.Configuration;
@@ -32,8 +33,8 @@ public sealed class DeviceConfigurationOptions
     /// <summary>Weighted minutes from one key in one day that make the day risky.</summary>
     public double RiskThresholdMinutes { get; set; } = 15;
 
-    /// <summary>Tx power assumed for a sighting whose metadata is unknown.</summary>
-    public int DefaultTxPowerDbm { get; set; } = -8;
+    /// <summary>Tx power assumed for a sighting whose metadata is unknown: the calibration table's mean.</summary>
+    public int DefaultTxPowerDbm { get; set; } = DeviceConfiguration.Default.DefaultTxPowerDbm;
 
     public int ScanSeconds { get; set; } = 4;
 
@@ -47,58 +48,37 @@ public sealed class DeviceConfigurationOptions
 
     /// <summary>Days a phone keeps its sightings and keys.</summary>
     public int RetentionDays { get; set; } = 14;
+
+    public DeviceConfiguration ToConfiguration(DateTimeOffset issuedAt) => new(
+        DeviceConfiguration.CurrentVersion,
+        issuedAt,
+        AttenuationThresholds,
+        AttenuationWeights,
+        new Dictionary<string, double>
+        {
+            ["confirmed"] = ConfirmedTestWeight,
+            ["clinical"] = ClinicalDiagnosisWeight,
+            ["recursive"] = RecursiveWeight,
+        },
+        InfectiousnessWeights,
+        RiskThresholdMinutes,
+        DefaultTxPowerDbm,
+        ScanSeconds,
+        ScanIntervalMinSeconds,
+        ScanIntervalMaxSeconds,
+        AdvertiseIntervalMinMilliseconds,
+        AdvertiseIntervalMaxMilliseconds,
+        RetentionDays);
 }
 
 internal sealed class DeviceConfigurationOptionsValidator : IValidateOptions<DeviceConfigurationOptions>
 {
-    public ValidateOptionsResult Validate(string? name, DeviceConfigurationOptions o)
+    // The rules live with the configuration model, which phones apply to what they download as well.
+    public ValidateOptionsResult Validate(string? name, DeviceConfigurationOptions options)
     {
-        var errors = new List<string>();
-        if (o.AttenuationThresholds is not { Length: 3 } t || t[0] < 0 || t[0] > t[1] || t[1] > t[2] || t[2] > 255)
-        {
-            errors.Add("Bluezone:Device:AttenuationThresholds must be three increasing values in 0–255 dB.");
-        }
-
-        if (o.AttenuationWeights is not { Length: 4 } || o.AttenuationWeights.Any(w => w is < 0 or > 2.5 || double.IsNaN(w)))
-        {
-            errors.Add("Bluezone:Device:AttenuationWeights must be four weights in 0–2.5.");
-        }
-
-        if (o.InfectiousnessWeights is not { Length: 29 } || o.InfectiousnessWeights.Any(w => w is < 0 or > 2.5 || double.IsNaN(w)))
-        {
-            errors.Add("Bluezone:Device:InfectiousnessWeights must be 29 weights (days −14…+14) in 0–2.5.");
-        }
-
-        if (new[] { o.ConfirmedTestWeight, o.ClinicalDiagnosisWeight, o.RecursiveWeight }.Any(w => w is < 0 or > 2.5 || double.IsNaN(w)))
-        {
-            errors.Add("Bluezone:Device report type weights must be in 0–2.5.");
-        }
-
-        if (o.RiskThresholdMinutes is <= 0 or > 1440 || double.IsNaN(o.RiskThresholdMinutes))
-        {
-            errors.Add("Bluezone:Device:RiskThresholdMinutes must be in (0, 1440].");
-        }
-
-        if (o.DefaultTxPowerDbm is < -50 or > 20)
-        {
-            errors.Add("Bluezone:Device:DefaultTxPowerDbm must be in −50…20 dBm.");
-        }
-
-        if (o.ScanSeconds is < 1 or > 60 || o.ScanIntervalMinSeconds < o.ScanSeconds || o.ScanIntervalMaxSeconds < o.ScanIntervalMinSeconds || o.ScanIntervalMaxSeconds > 3600)
-        {
-            errors.Add("Bluezone:Device scan settings must satisfy 1 ≤ ScanSeconds ≤ 60 ≤ … and ScanSeconds ≤ ScanIntervalMinSeconds ≤ ScanIntervalMaxSeconds ≤ 3600.");
-        }
-
-        if (o.AdvertiseIntervalMinMilliseconds is < 20 or > 10_000 || o.AdvertiseIntervalMaxMilliseconds < o.AdvertiseIntervalMinMilliseconds || o.AdvertiseIntervalMaxMilliseconds > 10_000)
-        {
-            errors.Add("Bluezone:Device advertise interval must satisfy 20 ≤ min ≤ max ≤ 10000 ms.");
-        }
-
-        if (o.RetentionDays is < 1 or > 30)
-        {
-            errors.Add("Bluezone:Device:RetentionDays must be 1–30.");
-        }
-
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        var errors = options.ToConfiguration(DateTimeOffset.UnixEpoch).Validate();
+        return errors.Count == 0
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(errors.Select(e => $"{DeviceConfigurationOptions.Section}: {e}"));
     }
 }
