@@ -111,6 +111,37 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
     }
 
     [Fact]
+    public async Task The_publisher_lease_has_one_holder_until_it_expires_or_is_released()
+    {
+        var lease = TimeSpan.FromSeconds(30);
+        var now = Now + TimeSpan.FromDays(365); // later than any lease the running publisher took
+        await Fixture.Server.QueryAsync(async db =>
+        {
+            Assert.True(await Exports.ExportLease.TryAcquireAsync(db, "a", now, lease, CancellationToken.None));
+            Assert.False(await Exports.ExportLease.TryAcquireAsync(db, "b", now + TimeSpan.FromSeconds(29), lease, CancellationToken.None));
+            Assert.True(await Exports.ExportLease.TryAcquireAsync(db, "a", now + TimeSpan.FromSeconds(29), lease, CancellationToken.None)); // renewed
+            Assert.False(await Exports.ExportLease.TryAcquireAsync(db, "b", now + TimeSpan.FromSeconds(58), lease, CancellationToken.None));
+            Assert.True(await Exports.ExportLease.TryAcquireAsync(db, "b", now + TimeSpan.FromSeconds(60), lease, CancellationToken.None)); // expired: taken over
+            Assert.False(await Exports.ExportLease.TryAcquireAsync(db, "a", now + TimeSpan.FromSeconds(61), lease, CancellationToken.None));
+            await Exports.ExportLease.ReleaseAsync(db, "b", CancellationToken.None);
+            Assert.True(await Exports.ExportLease.TryAcquireAsync(db, "a", now + TimeSpan.FromSeconds(62), lease, CancellationToken.None));
+            await Exports.ExportLease.ReleaseAsync(db, "a", CancellationToken.None);
+            return 0;
+        });
+
+        // Concurrent takers of a free lease: exactly one wins.
+        var factory = (Microsoft.EntityFrameworkCore.IDbContextFactory<Storage.BluezoneDbContext>)Fixture.Server.Services.GetService(typeof(Microsoft.EntityFrameworkCore.IDbContextFactory<Storage.BluezoneDbContext>))!;
+        var later = now + TimeSpan.FromHours(1);
+        var winners = await Task.WhenAll(Enumerable.Range(0, 10).Select(async i =>
+        {
+            await using var db = await factory.CreateDbContextAsync();
+            return await Exports.ExportLease.TryAcquireAsync(db, $"racer-{i}", later, lease, CancellationToken.None);
+        }));
+        Assert.Equal(1, winners.Count(w => w));
+        await Fixture.Server.QueryAsync(db => db.Leases.ExecuteUpdateAsync(s => s.SetProperty(l => l.Holder, (string?)null).SetProperty(l => l.ExpiresAt, DateTimeOffset.UnixEpoch)));
+    }
+
+    [Fact]
     public async Task The_migrations_match_the_model()
     {
         Assert.False(await Fixture.Server.QueryAsync(db => Task.FromResult(db.Database.HasPendingModelChanges())));
@@ -517,6 +548,11 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
             db.PublishedKeys.Add(new Storage.PublishedKey { KeyData = oldKey, RollingStartIntervalNumber = IntervalNumber.FromTime(old).DayStart.Value, RollingPeriod = 144, ReportType = 1, ReceivedAt = old, AvailableAt = old, ExportBatchId = -1 });
             db.HeardTokenSets.Add(new Storage.HeardTokenSet { ReceivedAt = old, Tokens = [new Storage.StoredHeardToken { High = 1, Low = 2 }] });
             db.UploadTokens.Add(new Storage.UploadToken { Id = Guid.NewGuid(), TokenHash = RandomNumberGenerator.GetBytes(32), IssuedAt = old, ExpiresAt = old.AddDays(1), TestDate = Today });
+            db.ExportBatches.Add(new Storage.ExportBatch
+            {
+                StartTime = old - ServerFixture.BatchInterval, EndTime = old, CreatedAt = old, KeyCount = 1, FileCount = 1,
+                Files = [new Storage.ExportFile { Name = "1-2-00001.zip", Content = [1], ETag = "\"x\"", CreatedAt = old, BatchNumber = 1, BatchSize = 1 }],
+            });
             return await db.SaveChangesAsync();
         });
         var recent = ApiClient.KeysForDays(Now, 1, 1);
@@ -532,6 +568,8 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
             Assert.DoesNotContain(db.HeardTokenSets.AsEnumerable(), s => s.ReceivedAt < Now - TimeSpan.FromDays(14));
             Assert.DoesNotContain(db.HeardTokens.AsEnumerable(), t => t.High == 1 && t.Low == 2);
             Assert.DoesNotContain(db.UploadTokens.AsEnumerable(), t => t.IssuedAt < Now - TimeSpan.FromDays(14));
+            Assert.DoesNotContain(db.ExportFiles.AsEnumerable(), f => f.Name == "1-2-00001.zip");
+            Assert.DoesNotContain(db.ExportBatches.AsEnumerable(), b => b.CreatedAt < Now - TimeSpan.FromDays(14));
             return await Task.FromResult(0);
         });
     }
