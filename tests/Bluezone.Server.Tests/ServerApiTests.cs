@@ -35,6 +35,8 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
         Assert.Contains("/v1/publish/recursive", paths);
         Assert.Contains("/v1/exports/index.txt", paths);
         Assert.Equal("Bluezone server", (string)openApi["info"]!["title"]!);
+        Assert.Equal("bearer", (string)openApi["components"]!["securitySchemes"]!["uploadToken"]!["scheme"]!);
+        Assert.NotNull(openApi["paths"]!["/v1/publish"]!["post"]!["security"]);
         Assert.Equal(30, (int)openApi["components"]!["schemas"]!["PublishRequest"]!["properties"]!["keys"]!["maxItems"]!);
 
         await Fixture.Client.GetStringAsync("/v1/community");
