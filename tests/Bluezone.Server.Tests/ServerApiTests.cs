@@ -260,6 +260,26 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
         Assert.Equal(before.UsedTokens + 1, after.UsedTokens);
     }
 
+    [Fact]
+    public async Task Parallel_uploads_of_the_same_keys_in_different_orders_store_them_once_and_refuse_the_rest()
+    {
+        var keys = ApiClient.KeysForDays(Now, 1, 6);
+        var tokens = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Api.NewUploadTokenAsync(Today)));
+        var before = await RowCounts.ReadAsync(Fixture.Server);
+        var responses = await Task.WhenAll(tokens.Select((token, i) =>
+            Api.PublishAsync(token, ApiClient.Body(i % 2 == 0 ? keys : Enumerable.Reverse(keys)))));
+
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
+        {
+            await ApiClient.AssertErrorAsync(refused, HttpStatusCode.Conflict, "key_already_published");
+        }
+
+        var after = await RowCounts.ReadAsync(Fixture.Server);
+        Assert.Equal(before.Keys + keys.Count, after.Keys);
+        Assert.Equal(before.UsedTokens + 1, after.UsedTokens);
+    }
+
     [Theory]
     [InlineData("wrong_key_length", "invalid_key_length")]
     [InlineData("31_keys", "too_many_keys")]
