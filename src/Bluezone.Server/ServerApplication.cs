@@ -59,7 +59,7 @@ public static class ServerApplication
                 "Community count, one-time codes, F0 and F1 key uploads, signed GAEN exports and the signed device " +
                 "configuration (DESIGN.md §6–7). Refusals are {\"error\", \"message\"} with a stable error code; see docs/server.md.";
             return Task.CompletedTask;
-        }));
+        }).AddDocumentTransformer<OpenApiSecurity>());
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(ServerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting")

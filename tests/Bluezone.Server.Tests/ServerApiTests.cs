@@ -35,6 +35,8 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
         Assert.Contains("/v1/publish/recursive", paths);
         Assert.Contains("/v1/exports/index.txt", paths);
         Assert.Equal("Bluezone server", (string)openApi["info"]!["title"]!);
+        Assert.Equal("bearer", (string)openApi["components"]!["securitySchemes"]!["uploadToken"]!["scheme"]!);
+        Assert.NotNull(openApi["paths"]!["/v1/publish"]!["post"]!["security"]);
         Assert.Equal(30, (int)openApi["components"]!["schemas"]!["PublishRequest"]!["properties"]!["keys"]!["maxItems"]!);
 
         await Fixture.Client.GetStringAsync("/v1/community");
@@ -108,6 +110,37 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task The_publisher_lease_has_one_holder_until_it_expires_or_is_released()
+    {
+        var lease = TimeSpan.FromSeconds(30);
+        var now = Now + TimeSpan.FromDays(365); // later than any lease the running publisher took
+        await Fixture.Server.QueryAsync(async db =>
+        {
+            Assert.True(await Exports.ExportLease.TryAcquireAsync(db, "a", now, lease, CancellationToken.None));
+            Assert.False(await Exports.ExportLease.TryAcquireAsync(db, "b", now + TimeSpan.FromSeconds(29), lease, CancellationToken.None));
+            Assert.True(await Exports.ExportLease.TryAcquireAsync(db, "a", now + TimeSpan.FromSeconds(29), lease, CancellationToken.None)); // renewed
+            Assert.False(await Exports.ExportLease.TryAcquireAsync(db, "b", now + TimeSpan.FromSeconds(58), lease, CancellationToken.None));
+            Assert.True(await Exports.ExportLease.TryAcquireAsync(db, "b", now + TimeSpan.FromSeconds(60), lease, CancellationToken.None)); // expired: taken over
+            Assert.False(await Exports.ExportLease.TryAcquireAsync(db, "a", now + TimeSpan.FromSeconds(61), lease, CancellationToken.None));
+            await Exports.ExportLease.ReleaseAsync(db, "b", CancellationToken.None);
+            Assert.True(await Exports.ExportLease.TryAcquireAsync(db, "a", now + TimeSpan.FromSeconds(62), lease, CancellationToken.None));
+            await Exports.ExportLease.ReleaseAsync(db, "a", CancellationToken.None);
+            return 0;
+        });
+
+        // Concurrent takers of a free lease: exactly one wins.
+        var factory = (Microsoft.EntityFrameworkCore.IDbContextFactory<Storage.BluezoneDbContext>)Fixture.Server.Services.GetService(typeof(Microsoft.EntityFrameworkCore.IDbContextFactory<Storage.BluezoneDbContext>))!;
+        var later = now + TimeSpan.FromHours(1);
+        var winners = await Task.WhenAll(Enumerable.Range(0, 10).Select(async i =>
+        {
+            await using var db = await factory.CreateDbContextAsync();
+            return await Exports.ExportLease.TryAcquireAsync(db, $"racer-{i}", later, lease, CancellationToken.None);
+        }));
+        Assert.Equal(1, winners.Count(w => w));
+        await Fixture.Server.QueryAsync(db => db.Leases.ExecuteUpdateAsync(s => s.SetProperty(l => l.Holder, (string?)null).SetProperty(l => l.ExpiresAt, DateTimeOffset.UnixEpoch)));
     }
 
     [Fact]
@@ -224,6 +257,26 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
 
         var after = await RowCounts.ReadAsync(Fixture.Server);
         Assert.Equal(before.Keys + 2, after.Keys);
+        Assert.Equal(before.UsedTokens + 1, after.UsedTokens);
+    }
+
+    [Fact]
+    public async Task Parallel_uploads_of_the_same_keys_in_different_orders_store_them_once_and_refuse_the_rest()
+    {
+        var keys = ApiClient.KeysForDays(Now, 1, 6);
+        var tokens = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Api.NewUploadTokenAsync(Today)));
+        var before = await RowCounts.ReadAsync(Fixture.Server);
+        var responses = await Task.WhenAll(tokens.Select((token, i) =>
+            Api.PublishAsync(token, ApiClient.Body(i % 2 == 0 ? keys : Enumerable.Reverse(keys)))));
+
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
+        {
+            await ApiClient.AssertErrorAsync(refused, HttpStatusCode.Conflict, "key_already_published");
+        }
+
+        var after = await RowCounts.ReadAsync(Fixture.Server);
+        Assert.Equal(before.Keys + keys.Count, after.Keys);
         Assert.Equal(before.UsedTokens + 1, after.UsedTokens);
     }
 
@@ -517,6 +570,11 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
             db.PublishedKeys.Add(new Storage.PublishedKey { KeyData = oldKey, RollingStartIntervalNumber = IntervalNumber.FromTime(old).DayStart.Value, RollingPeriod = 144, ReportType = 1, ReceivedAt = old, AvailableAt = old, ExportBatchId = -1 });
             db.HeardTokenSets.Add(new Storage.HeardTokenSet { ReceivedAt = old, Tokens = [new Storage.StoredHeardToken { High = 1, Low = 2 }] });
             db.UploadTokens.Add(new Storage.UploadToken { Id = Guid.NewGuid(), TokenHash = RandomNumberGenerator.GetBytes(32), IssuedAt = old, ExpiresAt = old.AddDays(1), TestDate = Today });
+            db.ExportBatches.Add(new Storage.ExportBatch
+            {
+                StartTime = old - ServerFixture.BatchInterval, EndTime = old, CreatedAt = old, KeyCount = 1, FileCount = 1,
+                Files = [new Storage.ExportFile { Name = "1-2-00001.zip", Content = [1], ETag = "\"x\"", CreatedAt = old, BatchNumber = 1, BatchSize = 1 }],
+            });
             return await db.SaveChangesAsync();
         });
         var recent = ApiClient.KeysForDays(Now, 1, 1);
@@ -532,6 +590,8 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
             Assert.DoesNotContain(db.HeardTokenSets.AsEnumerable(), s => s.ReceivedAt < Now - TimeSpan.FromDays(14));
             Assert.DoesNotContain(db.HeardTokens.AsEnumerable(), t => t.High == 1 && t.Low == 2);
             Assert.DoesNotContain(db.UploadTokens.AsEnumerable(), t => t.IssuedAt < Now - TimeSpan.FromDays(14));
+            Assert.DoesNotContain(db.ExportFiles.AsEnumerable(), f => f.Name == "1-2-00001.zip");
+            Assert.DoesNotContain(db.ExportBatches.AsEnumerable(), b => b.CreatedAt < Now - TimeSpan.FromDays(14));
             return await Task.FromResult(0);
         });
     }

@@ -68,7 +68,8 @@ public sealed class ConfirmedUploads(BluezoneDbContext db, DatabaseWrites writes
 
             var windowStart = InfectiousWindowStart(row.TestDate, row.SymptomOnsetDate);
             var onset = row.SymptomOnsetDate ?? row.TestDate;
-            var kept = upload!.Keys.Where(k => k.Day >= windowStart).ToList();
+            var kept = upload!.Keys.Where(k => k.Day >= windowStart)
+                .OrderBy(k => k.KeyData.ToArray(), KeyBytesOrder.Instance).ToList();
             foreach (var key in kept)
             {
                 db.PublishedKeys.Add(ToRow(key, row.ReportType, key.Day.DayNumber - onset.DayNumber, now));

@@ -42,7 +42,8 @@ public sealed class RecursiveUploads(BluezoneDbContext db, DatabaseWrites writes
 
         var exposureDay = exposure.Day;
         var onset = exposureDay.AddDays(AssumedIncubationDays);
-        var kept = upload.Keys.Where(k => k.Day >= exposureDay).ToList();
+        var kept = upload.Keys.Where(k => k.Day >= exposureDay)
+            .OrderBy(k => k.KeyData.ToArray(), KeyBytesOrder.Instance).ToList();
         var result = await writes.RunAsync(db, async ct =>
         {
             foreach (var key in kept)

@@ -46,7 +46,7 @@ public static class UploadValidation
             var key = keys[i];
             if (key is null)
             {
-                return Fail("no_keys", $"keys[{i}] is null.");
+                return Fail("malformed_request", $"keys[{i}] is null.");
             }
 
             if (key.Key is null || !Convert.TryFromBase64String(key.Key, keyBytes, out var length))
