@@ -10,11 +10,11 @@ namespace Bluezone.Device.Matching;
 /// per published key, and almost every answer is "no", so the index is built around a cheap, cache-resident
 /// "no":
 /// <list type="bullet">
-/// <item>a blocked Bloom filter — one 64-byte cache line per identifier, four bits in it, 12 bits per heard
-/// RPI — rejects ~99.4 % of absent identifiers with a single memory access. RPIs are AES outputs, so their
-/// bits are already uniform and serve as the hash directly. 12 bits keep the filter of a million sightings
-/// (1.5 MB) inside one core's L2 cache next to the identifiers being derived; 16 bits would halve the false
-/// positives but spill it to L3, which costs more than the extra exact look-ups;</item>
+/// <item>a register-blocked Bloom filter — one 64-bit word per identifier, three bits in it, 16 bits per heard
+/// RPI — rejects ~99.2 % of absent identifiers with one load and a compare. RPIs are AES outputs, so their
+/// bits are already uniform and serve as the hash directly. A million sightings make a 2 MB filter, one
+/// core's L2 cache here; a cache-line-blocked filter with four probes rejected a little more but cost twice
+/// the instructions per question (measured: ~5 ns vs ~2.7 ns a look-up at 100,000 sightings);</item>
 /// <item>the few that pass go to the exact structure: identifiers sorted by value with a 65,536-entry index on
 /// their first two bytes (the layout Google's matcher uses), so a hit costs one short scan.</item>
 /// </list>
@@ -22,7 +22,6 @@ namespace Bluezone.Device.Matching;
 /// </summary>
 public sealed class SightingIndex
 {
-    private const int BlockWords = 8; // 512 bits = one cache line
     private const int PrefixBits = 16;
 
     private readonly ulong[] _filter;
@@ -32,7 +31,7 @@ public sealed class SightingIndex
     private readonly int[] _positions;
     private readonly int[] _prefixStart;
 
-    private const int BitsPerEntry = 12;
+    private const int BitsPerEntry = 16;
 
     private SightingIndex(ulong[] filter, ulong blocks, ulong[] high, ulong[] low, int[] positions, int[] prefixStart)
     {
@@ -82,8 +81,8 @@ public sealed class SightingIndex
             prefixStart[p] += prefixStart[p - 1];
         }
 
-        var blocks = (ulong)Math.Max(1, (n * (long)BitsPerEntry + 511) / 512);
-        var filter = new ulong[(int)blocks * BlockWords];
+        var blocks = (ulong)Math.Max(1, (n * (long)BitsPerEntry + 63) / 64);
+        var filter = new ulong[(int)blocks];
         for (var i = 0; i < n; i++)
         {
             Add(filter, blocks, high[i], low[i]);
@@ -142,35 +141,24 @@ public sealed class SightingIndex
     private bool MayContain(ulong high, ulong low) => Test(ref MemoryMarshal.GetArrayDataReference(_filter), _blocks, high, low);
 
     /// <summary>
-    /// The block comes from the low 32 bits of High (the prefix index uses its top bits), scaled onto the block
-    /// count by a multiply-shift so the filter needs no power-of-two size; the four bit positions from Low.
+    /// The word comes from the low 32 bits of High (the prefix index uses its top bits), scaled onto the word
+    /// count by a multiply-shift so the filter needs no power-of-two size; the three bit positions are the low
+    /// three 6-bit fields of Low (a shift count is taken modulo 64).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static nint BlockOffset(ulong high, ulong blocks) => (nint)(((high & 0xFFFF_FFFF) * blocks) >> 32) * BlockWords;
+    private static nint BlockOffset(ulong high, ulong blocks) => (nint)(((high & 0xFFFF_FFFF) * blocks) >> 32);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Mask(ulong low) => (1UL << (int)low) | (1UL << (int)(low >> 6)) | (1UL << (int)(low >> 12));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Test(ref ulong filter, ulong blocks, ulong high, ulong low)
     {
-        ref var block = ref Unsafe.Add(ref filter, BlockOffset(high, blocks));
-        var b0 = (int)(low & 511);
-        var b1 = (int)((low >> 9) & 511);
-        var b2 = (int)((low >> 18) & 511);
-        var b3 = (int)((low >> 27) & 511);
-        return ((Unsafe.Add(ref block, b0 >> 6) >> b0)
-              & (Unsafe.Add(ref block, b1 >> 6) >> b1)
-              & (Unsafe.Add(ref block, b2 >> 6) >> b2)
-              & (Unsafe.Add(ref block, b3 >> 6) >> b3) & 1) != 0;
+        var mask = Mask(low);
+        return (Unsafe.Add(ref filter, BlockOffset(high, blocks)) & mask) == mask;
     }
 
-    private static void Add(ulong[] filter, ulong blocks, ulong high, ulong low)
-    {
-        var block = BlockOffset(high, blocks);
-        for (var shift = 0; shift < 36; shift += 9)
-        {
-            var bit = (int)((low >> shift) & 511);
-            filter[block + (bit >> 6)] |= 1UL << bit;
-        }
-    }
+    private static void Add(ulong[] filter, ulong blocks, ulong high, ulong low) => filter[BlockOffset(high, blocks)] |= Mask(low);
 
     /// <summary>Index of the first sorted entry equal to (high, low), or -1.</summary>
     private int Locate(ulong high, ulong low)
