@@ -110,4 +110,39 @@ public sealed class ContactTracingScenarioTests
         Assert.Empty(again.Processed);
         Assert.Equal(index2.Length, c.Store.LoadSyncState().ProcessedFiles.Count);
     }
+
+    [Fact]
+    public async Task An_F1_whose_keys_the_F0_never_heard_is_refused_with_the_servers_code_and_stays_F1()
+    {
+        var day = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-1), TimeSpan.Zero);
+        await using var server = await LoopbackServer.StartAsync(day.AddHours(7));
+        using var town = new Town(day.AddHours(8));
+        var a = town.Add("A", server.Address, sqlite: false);
+        var b = town.Add("B", server.Address, sqlite: true);
+
+        // B heard A for 20 minutes but A never heard B: A's upload carries no heard token of B's.
+        town.Overhears(TimeSpan.FromMinutes(20), listener: b, speaker: a, Town.Close);
+        town.JumpTo(day.AddHours(12));
+        server.MoveTo(town.Time.GetUtcNow());
+        var consent = await a.Uploads.PrepareConfirmedAsync(await server.IssueCodeAsync(DateOnly.FromDateTime(day.UtcDateTime)));
+        Assert.Equal(0, consent.HeardTokenCount);
+        Assert.True((await a.Uploads.UploadConfirmedAsync(consent)).Accepted);
+        server.MoveTo(town.Time.GetUtcNow() + TimeSpan.FromMinutes(10));
+        await server.AwaitNextExportAsync(0);
+        town.JumpTo(server.Time.GetUtcNow());
+        Assert.True((await b.Sync.SyncAsync()).Complete);
+        Assert.Equal(WarningLevel.F1, b.Status.Level);
+
+        server.MoveTo(town.Time.GetUtcNow());
+        var refused = await b.Uploads.UploadRecursiveAsync(b.Uploads.PrepareRecursive());
+        Assert.False(refused.Accepted);
+        Assert.Equal(403, refused.HttpStatus);
+        Assert.Equal("contact_proof_failed", refused.ErrorCode);
+        Assert.False(string.IsNullOrWhiteSpace(refused.Message));
+        Assert.Equal(WarningLevel.F1, b.Status.Level);
+        Assert.DoesNotContain(b.Store.LoadOwnReports(), r => r.ReportType == ReportType.Recursive);
+
+        // An F2 or a safe phone is not offered the recursive upload at all.
+        Assert.Throws<InvalidOperationException>(() => a.Uploads.PrepareRecursive());
+    }
 }

@@ -35,12 +35,19 @@ public sealed class Town : IDisposable
     /// Runs every phone, second by second, from now for <paramref name="duration"/>, with each listed pair hearing
     /// each other at its attenuation; then a minute of quiet so the last scans close and are stored.
     /// </summary>
-    public void Together(TimeSpan duration, params (Phone A, Phone B, int AttenuationDb)[] pairs)
+    public void Together(TimeSpan duration, params (Phone A, Phone B, int AttenuationDb)[] pairs) =>
+        Run(duration, [.. pairs.SelectMany(p => new[] { (p.A, p.B, p.AttenuationDb), (p.B, p.A, p.AttenuationDb) })]);
+
+    /// <summary>Only <paramref name="listener"/> hears <paramref name="speaker"/> (the other way the signal is lost, e.g. a pocket).</summary>
+    public void Overhears(TimeSpan duration, Phone listener, Phone speaker, int attenuationDb) =>
+        Run(duration, [(listener, speaker, attenuationDb)]);
+
+    private void Run(TimeSpan duration, (Phone Listener, Phone Speaker, int AttenuationDb)[] hearing)
     {
         var end = Time.GetUtcNow() + duration;
         while (Time.GetUtcNow() < end)
         {
-            Step(pairs);
+            Step(hearing);
         }
 
         var quiet = Time.GetUtcNow() + TimeSpan.FromMinutes(1);
@@ -73,7 +80,7 @@ public sealed class Town : IDisposable
         }
     }
 
-    private void Step((Phone A, Phone B, int AttenuationDb)[] pairs)
+    private void Step((Phone Listener, Phone Speaker, int AttenuationDb)[] hearing)
     {
         var now = Time.GetUtcNow();
         foreach (var phone in _phones)
@@ -81,10 +88,9 @@ public sealed class Town : IDisposable
             phone.Device.Pump();
         }
 
-        foreach (var (a, b, attenuation) in pairs)
+        foreach (var (listener, speaker, attenuation) in hearing)
         {
-            Hear(b, a, now, attenuation);
-            Hear(a, b, now, attenuation);
+            Hear(listener, speaker, now, attenuation);
         }
 
         Time.Advance(TimeSpan.FromSeconds(1));
