@@ -28,6 +28,9 @@ public sealed class ReportUploads
     /// <summary>Days before the test when the onset is unknown.</summary>
     public const int DaysBeforeTest = 14;
 
+    /// <summary>Heard tokens the server accepts in one upload.</summary>
+    public const int MaxHeardTokens = 50_000;
+
     private readonly ServerApi _api;
     private readonly IDeviceStore _store;
     private readonly ExposureWarnings _warnings;
@@ -165,20 +168,26 @@ public sealed class ReportUploads
         return keys.Count > 30 ? keys.GetRange(keys.Count - 30, 30) : keys;
     }
 
-    /// <summary>Heard tokens of every distinct RPI heard at close attenuation (immediate or near) since <paramref name="from"/>.</summary>
+    /// <summary>
+    /// Heard tokens of every distinct RPI heard at close attenuation (immediate or near) since <paramref name="from"/>.
+    /// The server takes at most 50,000; a phone that heard more keeps the most recent ones.
+    /// </summary>
     private List<HeardToken> HeardTokens(DateOnly from, DeviceConfiguration configuration)
     {
         var fromMs = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
         var near = configuration.AttenuationThresholds[1];
-        var rpis = new HashSet<RollingProximityIdentifier>();
+        var lastHeard = new Dictionary<RollingProximityIdentifier, long>();
         foreach (var instance in _store.LoadScanInstances())
         {
             if (instance.ScanStartUnixMs >= fromMs && instance.TypicalAttenuation <= near)
             {
-                rpis.Add(instance.Rpi);
+                lastHeard[instance.Rpi] = Math.Max(lastHeard.GetValueOrDefault(instance.Rpi), instance.ScanStartUnixMs);
             }
         }
 
+        var rpis = lastHeard.Count <= MaxHeardTokens
+            ? lastHeard.Keys
+            : lastHeard.OrderByDescending(h => h.Value).Take(MaxHeardTokens).Select(h => h.Key);
         return [.. rpis.Select(HeardToken.FromRollingProximityIdentifier)];
     }
 }
