@@ -102,7 +102,8 @@ internal static class PhoneCommands
             }
 
             output.WriteLine("status: " + StatusText(result.Status));
-            return result.Complete ? ExitCodes.Success : ExitCodes.CheckFailed;
+            // Exit 1 when exports could not all be checked; a failed join or configuration fetch is printed only.
+            return result.ExportsUpToDate ? ExitCodes.Success : ExitCodes.CheckFailed;
         }));
         return command;
     }
