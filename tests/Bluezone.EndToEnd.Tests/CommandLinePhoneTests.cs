@@ -80,6 +80,17 @@ public sealed class CommandLinePhoneTests : IDisposable
             Assert.Equal(served.Trim(), store.LoadSyncState().PinnedPublicKeyPem?.Trim());
         }
 
+        // B, an F1, offers to warn its contacts; A never heard B (only B's log has the contact), so the server
+        // refuses the recursive upload and the refusal is shown with its code.
+        Assert.Equal(0, Run("device", "advertise", "--data", b, "--from", from.ToString("O", CultureInfo.InvariantCulture), "--minutes", "25").ExitCode); // B's own keys
+        var offer = Run("device", "report", "--server", url, "--data", b, "--recursive");
+        Assert.Equal(0, offer.ExitCode);
+        Assert.Contains("will send: keys of", offer.Output, StringComparison.Ordinal);
+        var refused = Run("device", "report", "--server", url, "--data", b, "--recursive", "--yes");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("refused: contact_proof_failed (403)", refused.Output, StringComparison.Ordinal);
+        Assert.Equal(2, Run("device", "report", "--server", url, "--data", b).ExitCode); // neither --code nor --recursive
+
         var again = Run("device", "sync", "--server", url, "--data", b);
         Assert.Equal(0, again.ExitCode);
         Assert.Contains("no change", again.Output, StringComparison.Ordinal);
