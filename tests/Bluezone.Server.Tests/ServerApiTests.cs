@@ -494,7 +494,7 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
         var challenge = await ApiClient.OkJsonAsync(await Fixture.Client.GetAsync("/v1/community/challenge"));
         Assert.Equal(ServerFixture.JoinDifficultyBits, (int)challenge["difficultyBits"]!);
         var challengeBytes = System.Buffers.Text.Base64Url.DecodeFromChars((string)challenge["challenge"]!);
-        var nonce = Community.JoinProof.Solve(challengeBytes, ServerFixture.JoinDifficultyBits);
+        var nonce = Bluezone.Protocol.Community.JoinProofOfWork.Solve(challengeBytes, ServerFixture.JoinDifficultyBits);
         var join = new JsonObject { ["challenge"] = (string)challenge["challenge"]!, ["nonce"] = Convert.ToBase64String(nonce) };
 
         var joined = await ApiClient.OkJsonAsync(await Api.SendAsync(HttpMethod.Post, "/v1/community/join", join));
@@ -681,7 +681,7 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
         for (var i = 0; ; i++)
         {
             var nonce = BitConverter.GetBytes(i);
-            if (Community.JoinProof.LeadingZeroBits(Community.JoinProof.Digest(challenge, nonce)) < ServerFixture.JoinDifficultyBits)
+            if (Bluezone.Protocol.Community.JoinProofOfWork.LeadingZeroBits(Bluezone.Protocol.Community.JoinProofOfWork.Digest(challenge, nonce)) < ServerFixture.JoinDifficultyBits)
             {
                 return nonce;
             }
@@ -693,7 +693,7 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
         for (var i = 1_000_000; ; i++)
         {
             var nonce = BitConverter.GetBytes(i);
-            if (!nonce.SequenceEqual(taken) && Community.JoinProof.LeadingZeroBits(Community.JoinProof.Digest(challenge, nonce)) >= ServerFixture.JoinDifficultyBits)
+            if (!nonce.SequenceEqual(taken) && Bluezone.Protocol.Community.JoinProofOfWork.LeadingZeroBits(Bluezone.Protocol.Community.JoinProofOfWork.Digest(challenge, nonce)) >= ServerFixture.JoinDifficultyBits)
             {
                 return nonce;
             }

@@ -1,14 +1,13 @@
-using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Numerics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Bluezone.Device.Sync.Internal;
 using Bluezone.Device.Warnings;
+using Bluezone.Protocol.Community;
 using Bluezone.Protocol.Configuration;
 using Bluezone.Protocol.Contacts;
 using Bluezone.Protocol.Export;
@@ -26,7 +25,6 @@ public sealed record ExportIndex(bool NotModified, string? ETag, IReadOnlyList<s
 /// </summary>
 public sealed partial class ServerApi : IDisposable
 {
-    private static readonly byte[] JoinDomain = "BZ-JOIN-v1"u8.ToArray();
 
     private readonly HttpClient _http;
     private readonly SyncOptions _options;
@@ -78,7 +76,7 @@ public sealed partial class ServerApi : IDisposable
             throw new ServerRefusedException("the join challenge is not base64url", e);
         }
 
-        var nonce = SolveJoinProof(challengeBytes, challenge.DifficultyBits, random);
+        var nonce = JoinProofOfWork.Solve(challengeBytes, challenge.DifficultyBits, random);
         using var response = await _http.PostAsJsonAsync("v1/community/join", new JoinRequestJson(challenge.Challenge, Convert.ToBase64String(nonce)), ApiJson.Default.JoinRequestJson, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
         {
@@ -89,35 +87,6 @@ public sealed partial class ServerApi : IDisposable
         if (refusal.ErrorCode != "join_proof_reused")
         {
             throw refusal;
-        }
-    }
-
-    /// <summary>Finds a nonce whose <c>SHA-256("BZ-JOIN-v1" ‖ challenge ‖ nonce)</c> has the required leading zero bits.</summary>
-    /// <remarks>The nonce starts with 8 random bytes, so two phones solving the same hour's challenge never send the same proof.</remarks>
-    public static byte[] SolveJoinProof(ReadOnlySpan<byte> challenge, int difficultyBits, RandomNumberGenerator? random = null)
-    {
-        var input = new byte[JoinDomain.Length + challenge.Length + 16];
-        JoinDomain.CopyTo(input, 0);
-        challenge.CopyTo(input.AsSpan(JoinDomain.Length));
-        var nonce = input.AsSpan(JoinDomain.Length + challenge.Length);
-        if (random is null)
-        {
-            RandomNumberGenerator.Fill(nonce[..8]);
-        }
-        else
-        {
-            random.GetBytes(nonce[..8]);
-        }
-
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        for (ulong counter = 0; ; counter++)
-        {
-            BinaryPrimitives.WriteUInt64BigEndian(nonce[8..], counter);
-            SHA256.HashData(input, digest);
-            if (LeadingZeroBits(digest) >= difficultyBits)
-            {
-                return nonce.ToArray();
-            }
         }
     }
 
@@ -284,22 +253,6 @@ public sealed partial class ServerApi : IDisposable
             response.StatusCode,
             string.IsNullOrWhiteSpace(error?.Error) ? "http_" + ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture) : error.Error,
             string.IsNullOrWhiteSpace(error?.Message) ? response.ReasonPhrase ?? "no message" : error.Message);
-    }
-
-    private static int LeadingZeroBits(ReadOnlySpan<byte> digest)
-    {
-        var bits = 0;
-        foreach (var b in digest)
-        {
-            if (b != 0)
-            {
-                return bits + BitOperations.LeadingZeroCount((uint)b) - 24;
-            }
-
-            bits += 8;
-        }
-
-        return bits;
     }
 
     [GeneratedRegex("^(?=.{1,256}$)[A-Za-z0-9][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+)*(?:/[A-Za-z0-9][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+)*)*$")]

@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Buffers.Binary;
-using System.Numerics;
 using System.Security.Cryptography;
+using Bluezone.Protocol.Community;
 using Bluezone.Server.Hosting;
 using Bluezone.Server.Privacy;
 
@@ -17,54 +17,12 @@ public static class JoinProof
     public const int ChallengeLength = 8 + MacLength;
     public const int MaxNonceLength = 64;
 
-    private static ReadOnlySpan<byte> Domain => "BZ-JOIN-v1"u8;
-
     public static byte[] NewChallenge(SecretHasher hasher, long window)
     {
         var challenge = new byte[ChallengeLength];
         BinaryPrimitives.WriteInt64BigEndian(challenge, window);
         hasher.Hash(SecretPurpose.JoinChallenge, challenge.AsSpan(0, 8)).AsSpan(0, MacLength).CopyTo(challenge.AsSpan(8));
         return challenge;
-    }
-
-    /// <summary>The digest a proof is judged by (and remembered by, against replay).</summary>
-    public static byte[] Digest(ReadOnlySpan<byte> challenge, ReadOnlySpan<byte> nonce)
-    {
-        var input = new byte[Domain.Length + challenge.Length + nonce.Length];
-        Domain.CopyTo(input);
-        challenge.CopyTo(input.AsSpan(Domain.Length));
-        nonce.CopyTo(input.AsSpan(Domain.Length + challenge.Length));
-        return SHA256.HashData(input);
-    }
-
-    public static int LeadingZeroBits(ReadOnlySpan<byte> digest)
-    {
-        var bits = 0;
-        foreach (var b in digest)
-        {
-            if (b != 0)
-            {
-                return bits + BitOperations.LeadingZeroCount((uint)b) - 24;
-            }
-
-            bits += 8;
-        }
-
-        return bits;
-    }
-
-    /// <summary>Finds a nonce meeting <paramref name="difficultyBits"/> (what the app does; tests use it too).</summary>
-    public static byte[] Solve(ReadOnlySpan<byte> challenge, int difficultyBits)
-    {
-        var nonce = new byte[8];
-        for (ulong counter = 0; ; counter++)
-        {
-            BinaryPrimitives.WriteUInt64BigEndian(nonce, counter);
-            if (LeadingZeroBits(Digest(challenge, nonce)) >= difficultyBits)
-            {
-                return nonce;
-            }
-        }
     }
 
     /// <summary>Checks a proof; returns the digest to remember, or the reason it is refused.</summary>
@@ -100,8 +58,8 @@ public static class JoinProof
             return (null, 0, ApiError.BadRequest("join_proof_invalid", $"nonce must be 1–{MaxNonceLength} bytes."));
         }
 
-        var digest = Digest(challenge, nonce[..nonceLength]);
-        if (LeadingZeroBits(digest) < difficultyBits)
+        var digest = JoinProofOfWork.Digest(challenge, nonce[..nonceLength]);
+        if (JoinProofOfWork.LeadingZeroBits(digest) < difficultyBits)
         {
             return (null, 0, ApiError.BadRequest("join_proof_invalid", $"The proof's hash needs {difficultyBits} leading zero bits."));
         }
