@@ -17,7 +17,7 @@ namespace Bluezone.Device.Storage;
 /// transaction per batch with prepared commands. A damaged file is reported (<see cref="DeviceStoreException"/>)
 /// and never reused or replaced silently. Not thread-safe: one device core drives it.
 /// </summary>
-public sealed class DeviceStore : IDeviceStore, IDisposable
+public sealed partial class DeviceStore : IDeviceStore, IDisposable
 {
     /// <summary>Days kept, today included (DESIGN.md §7: 14 days).</summary>
     public const int RetentionDays = 14;
@@ -286,7 +286,7 @@ public sealed class DeviceStore : IDeviceStore, IDisposable
         var oldestKept = UnixDay(today) - (RetentionDays - 1);
         var deleted = 0;
         using var transaction = _connection.BeginTransaction();
-        foreach (var table in (ReadOnlySpan<string>)["own_keys", "scan_instances", "encounters", "scans"])
+        foreach (var table in (ReadOnlySpan<string>)["own_keys", "scan_instances", "encounters", "scans", "exposure_days", "own_reports"])
         {
             using var command = _connection.CreateCommand();
             command.Transaction = transaction;

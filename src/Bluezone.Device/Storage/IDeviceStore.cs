@@ -8,7 +8,7 @@ namespace Bluezone.Device.Storage;
 /// What a device core needs from its storage. <see cref="DeviceStore"/> is the phone's (SQLite on disk);
 /// <see cref="InMemoryDeviceStore"/> serves simulations that run thousands of devices in one process.
 /// </summary>
-public interface IDeviceStore : IContactLog, IOwnKeyStore
+public interface IDeviceStore : IContactLog, IOwnKeyStore, IExposureStore
 {
     /// <summary>Writes whatever is buffered.</summary>
     void Flush();

@@ -10,7 +10,7 @@ namespace Bluezone.Device.Storage;
 /// It keeps the same data as <see cref="DeviceStore"/> and answers the same history; tests check that the two
 /// agree. Not for phones: nothing survives the process.
 /// </summary>
-public sealed class InMemoryDeviceStore : IDeviceStore
+public sealed partial class InMemoryDeviceStore : IDeviceStore
 {
     private readonly SortedDictionary<int, TemporaryExposureKey> _keys = [];
     private readonly SortedDictionary<int, Day> _days = [];
@@ -62,6 +62,7 @@ public sealed class InMemoryDeviceStore : IDeviceStore
             _days.Remove(day);
         }
 
+        deleted += PurgeExposures(oldestKept);
         foreach (var key in _keys.Values.Where(k => DeviceStore.UnixDay(k.Day) < oldestKept).ToArray())
         {
             _keys.Remove(key.RollingStartIntervalNumber.Value);
@@ -110,6 +111,7 @@ public sealed class InMemoryDeviceStore : IDeviceStore
         _keys.Clear();
         _days.Clear();
         _nextEncounterId = 1;
+        ClearExposures();
     }
 
     private Day DayOf(int unixDay)

@@ -63,6 +63,40 @@ internal static class StoreSchema
             """,
             "CREATE INDEX scans_by_day ON scans(day)",
         ],
+
+        // 2: sync with the server, scored exposure days, own uploads.
+        [
+            """
+            CREATE TABLE sync_state(
+                name TEXT PRIMARY KEY,              -- joined, index_etag, configuration, public_key, pending_*
+                value TEXT NOT NULL
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE processed_exports(
+                name TEXT PRIMARY KEY,              -- export file name as listed in index.txt
+                processed_ms INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE exposure_days(
+                key BLOB NOT NULL,                  -- the published key (public: it came from an export)
+                rolling_start INTEGER NOT NULL,
+                day INTEGER NOT NULL,               -- UTC day of the exposure
+                report_type INTEGER NOT NULL,
+                weighted_minutes REAL NOT NULL,
+                risky INTEGER NOT NULL,
+                PRIMARY KEY(key, rolling_start, day)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE own_reports(
+                report_type INTEGER NOT NULL,       -- 1/2 confirmed (F0), 4 recursive (as an F1)
+                day INTEGER NOT NULL,
+                uploaded_ms INTEGER NOT NULL
+            )
+            """,
+        ],
     ];
 
     public static int CurrentVersion => Migrations.Length;

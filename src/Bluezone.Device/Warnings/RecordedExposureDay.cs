@@ -1,0 +1,28 @@
+using Bluezone.Protocol.Export;
+
+namespace Bluezone.Device.Warnings;
+
+/// <summary>
+/// One published key's score on one UTC day, as the phone keeps it. Identified by (key bytes, rolling start,
+/// day): the same key in two export files is the same row, so a day is never counted twice.
+/// </summary>
+public sealed record RecordedExposureDay(byte[] KeyData, int RollingStart, DateOnly Day, ReportType ReportType, double WeightedMinutes, bool IsRisky)
+{
+    /// <summary>The level a risky day of this report type warns of; Safe for types a phone does not act on.</summary>
+    public WarningLevel Level => !IsRisky ? WarningLevel.Safe : ReportType switch
+    {
+        ReportType.ConfirmedTest or ReportType.ConfirmedClinicalDiagnosis => WarningLevel.F1,
+        ReportType.Recursive => WarningLevel.F2,
+        _ => WarningLevel.Safe,
+    };
+}
+
+/// <summary>An upload this phone made: its own confirmed report (F0) or a recursive one (as an F1).</summary>
+/// <param name="Day">F0: the day of the positive test; recursive: the first day whose key was uploaded.</param>
+public sealed record OwnReport(ReportType ReportType, DateOnly Day, DateTimeOffset UploadedAt);
+
+/// <summary>
+/// An upload token obtained from a code and not spent yet: the app may show the consent summary and upload later
+/// (the code itself is single use, so the token is kept until it is spent or expires).
+/// </summary>
+public sealed record PendingUpload(string Token, ReportType ReportType, DateOnly TestDate, DateOnly? SymptomOnsetDate, DateTimeOffset ExpiresAt);
