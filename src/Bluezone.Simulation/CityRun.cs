@@ -390,6 +390,8 @@ internal sealed class CityRun
             {
                 var history = phone.Device.History(date);
                 _detections.HistoryErrors.Add(history.Close.People - close[person]);
+                _detections.HistoryCloseContacts += history.Close.People;
+                _detections.TrueCloseContacts += close[person];
             }
         }
 
@@ -425,6 +427,8 @@ internal sealed class CityRun
         var day = Math.Min(step / Whereabouts.StepsPerDay, _options.Days - 1);
 
         // 1. Confirmed app users: the authority issues a code, the user enters it, the phone uploads (F0).
+        // A phone with no key in the window yet (confirmed before its first day began) tries at the next sync.
+        var waiting = new List<int>();
         foreach (var person in _pendingCodes)
         {
             var phone = _phones[person]!;
@@ -436,9 +440,15 @@ internal sealed class CityRun
             }
 
             var windowStart = onset?.AddDays(-2) ?? today.AddDays(-14);
+            var keys = OwnKeysFrom(phone, windowStart);
+            if (keys.Count == 0)
+            {
+                waiting.Add(person);
+                continue;
+            }
+
             var code = await exchange.Server.IssueCodeAsync(person, today, onset, cancellationToken);
             var pending = await exchange.Api.VerifyCodeAsync(code, cancellationToken);
-            var keys = OwnKeysFrom(phone, windowStart);
             var heard = phone.Store.LoadScanInstances()
                 .Where(i => i.MinAttenuation <= exchange.Configuration.AttenuationThresholds[1] && DateOnly.FromDateTime(i.ScanStart.UtcDateTime) >= windowStart)
                 .Select(i => HeardToken.FromRollingProximityIdentifier(i.Rpi))
@@ -449,6 +459,7 @@ internal sealed class CityRun
         }
 
         _pendingCodes.Clear();
+        _pendingCodes.AddRange(waiting);
 
         // 2. The server publishes the batch due now; 3. phones download what is new and match.
         await exchange.Server.PublishDueAsync(cancellationToken);

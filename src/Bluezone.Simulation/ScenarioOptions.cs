@@ -144,11 +144,14 @@ public sealed class RadioOptions
     /// </summary>
     public string? CalibrationPath { get; set; } = "../shared/data/calibration/en-calibration-2020-06-13.csv";
 
-    /// <summary>Attenuation at 1 m, phones in hand (dB). GAEN calibration measured roughly 40–50 dB at 1 m.</summary>
-    public double AttenuationAt1m { get; set; } = 46;
+    /// <summary>
+    /// Attenuation at 1 m, phones in hand (dB): chosen so that the default configuration's buckets (55/63/73 dB)
+    /// fall near 1, 2 and 5 m with typical carriage (≈ 5 dB for both phones), as they were meant to.
+    /// </summary>
+    public double AttenuationAt1m { get; set; } = 47;
 
-    /// <summary>Indoor path-loss exponent: 2 in free space, 2–3 indoors.</summary>
-    public double PathLossExponent { get; set; } = 2.2;
+    /// <summary>Path-loss exponent: 2 in free space; 2.5–3.5 indoors with people and furniture around.</summary>
+    public double PathLossExponent { get; set; } = 3.0;
 
     /// <summary>Per-encounter shadowing spread (dB): REFERENCE.md, "typical shadowing spread ≈ 6 dB".</summary>
     public double ShadowingSigmaDb { get; set; } = 6;
@@ -157,13 +160,13 @@ public sealed class RadioOptions
     public double SightingNoiseDb { get; set; } = 2;
 
     /// <summary>Extra loss of a phone carried in a pocket (body in the way): a few dB.</summary>
-    public double PocketDb { get; set; } = 4;
+    public double PocketDb { get; set; } = 3;
 
-    /// <summary>Extra loss of a phone in a bag: up to 10 dB (REFERENCE.md: ±10 dB from bodies in between).</summary>
-    public double BagDb { get; set; } = 10;
+    /// <summary>Extra loss of a phone in a bag (REFERENCE.md: bodies in between change the signal by up to ±10 dB).</summary>
+    public double BagDb { get; set; } = 8;
 
     /// <summary>Share of person-days with the phone in hand or on a desk; the rest are split pocket/bag.</summary>
-    public double HandShare { get; set; } = 0.3;
+    public double HandShare { get; set; } = 0.4;
 
     public double PocketShare { get; set; } = 0.45;
 

@@ -24,6 +24,12 @@ internal sealed class Detections(int days)
 
     public List<int> HistoryErrors { get; } = [];
 
+    /// <summary>Sum over app-user days of the history screen's close contacts ("Tiếp xúc gần").</summary>
+    public long HistoryCloseContacts { get; set; }
+
+    /// <summary>Sum over the same app-user days of the true close contacts with other app users.</summary>
+    public long TrueCloseContacts { get; set; }
+
     /// <summary>Every risky day the phones recorded: (phone's person, key id, day). Filled at the end of the run.</summary>
     public HashSet<(int Person, string Key, DateOnly Day)> RiskyExposures { get; } = [];
 

@@ -79,6 +79,8 @@ internal static class Scoring
             MedianHoursConfirmationToWarning = hours.Length == 0 ? null : Math.Round(Median(hours), 2),
             HistoryPeopleCountErrorMedian = errors.Length == 0 ? null : Median([.. errors.Select(e => (double)e)]),
             HistoryPeopleCountAbsErrorMean = errors.Length == 0 ? null : Math.Round(errors.Average(e => (double)Math.Abs(e)), 3),
+            HistoryCloseContacts = detections.HistoryCloseContacts,
+            TrueCloseContacts = detections.TrueCloseContacts,
             InfectionsWithApp = withApp.NewInfections,
             InfectionsWithoutApp = withoutApp.NewInfections,
             ConfirmedCases = withApp.DailyConfirmed.Sum(),

@@ -40,6 +40,12 @@ public sealed record SimulationMetrics
     /// <summary>Mean absolute value of the same error.</summary>
     public double? HistoryPeopleCountAbsErrorMean { get; init; }
 
+    /// <summary>Sum over app-user days of the close contacts the phones' history screens showed.</summary>
+    public long HistoryCloseContacts { get; init; }
+
+    /// <summary>Sum over the same days of the true close contacts (≤ 2 m, ≥ 15 min) with other app users.</summary>
+    public long TrueCloseContacts { get; init; }
+
     /// <summary>Infections during the run (not the initial ones) with the app.</summary>
     public int InfectionsWithApp { get; init; }
 

@@ -58,10 +58,10 @@ internal sealed class InProcessServer : IAsyncDisposable
             ["Bluezone:Exports:PaddingJitter"] = "0",
 
             // Every phone of the city shares one loopback address.
-            ["Bluezone:Privacy:VerifyPermitLimit"] = "1000000",
-            ["Bluezone:Privacy:PublishPermitLimit"] = "1000000",
-            ["Bluezone:Privacy:JoinPermitLimit"] = "1000000",
-            ["Bluezone:Privacy:AuthorityPermitLimit"] = "1000000",
+            ["Bluezone:Privacy:VerifyPermitLimit"] = "100000",
+            ["Bluezone:Privacy:PublishPermitLimit"] = "100000",
+            ["Bluezone:Privacy:JoinPermitLimit"] = "100000",
+            ["Bluezone:Privacy:AuthorityPermitLimit"] = "100000",
         });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(clock);
