@@ -56,7 +56,8 @@ internal sealed class CityRun
     // Phones.
     private readonly SimulatedPhone?[] _phones;
     private readonly int[] _installDay;
-    private readonly PriorityQueue<int, long> _wakeUps = new();
+    private readonly long[] _nextWake;
+    private readonly Lane[] _lanes;
     private readonly List<int> _toInstall = [];
     private int _appUsers;
 
@@ -87,6 +88,8 @@ internal sealed class CityRun
         _confirmedPerDay = new int[options.Days];
         _phones = new SimulatedPhone?[_people];
         _installDay = new int[_people];
+        _nextWake = new long[_people];
+        _lanes = [.. Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount, 1, 4)).Select(_ => new Lane())];
         Array.Fill(_installDay, -1);
         _truth = new GroundTruth(_people, options.Days);
         _detections = new Detections(options.Days);
@@ -303,14 +306,70 @@ internal sealed class CityRun
         }
     }
 
+    /// <summary>
+    /// Pumps every phone through the step. Phones only hear phones in the same place, so places are split
+    /// between threads (balanced by phone count) and each thread pumps its phones in time order with each
+    /// phone's own clock: the result does not depend on the split or on the number of threads.
+    /// </summary>
     private void PumpPhones(DateTimeOffset until, int step, int day)
     {
         var end = until.UtcTicks;
-        while (_wakeUps.TryPeek(out var person, out var ticks) && ticks < end)
+        foreach (var lane in _lanes)
         {
-            _wakeUps.Dequeue();
-            _clock.Set(new DateTimeOffset(ticks, TimeSpan.Zero));
+            lane.Clear();
+        }
+
+        foreach (var place in _occupied)
+        {
+            var phones = 0;
+            for (var p = _placeHead[place]; p >= 0; p = _nextInPlace[p])
+            {
+                phones += _phones[p] is null ? 0 : 1;
+            }
+
+            if (phones == 0)
+            {
+                continue;
+            }
+
+            var lane = _lanes[0];
+            foreach (var candidate in _lanes)
+            {
+                lane = candidate.Phones < lane.Phones ? candidate : lane;
+            }
+
+            lane.Places.Add(place);
+            lane.Phones += phones;
+        }
+
+        if (_lanes.Length == 1 || _lanes[1].Phones == 0)
+        {
+            PumpLane(_lanes[0], end, step, day);
+        }
+        else
+        {
+            Parallel.ForEach(_lanes, lane => PumpLane(lane, end, step, day));
+        }
+    }
+
+    private void PumpLane(Lane lane, long end, int step, int day)
+    {
+        var queue = lane.Queue;
+        foreach (var place in lane.Places)
+        {
+            for (var p = _placeHead[place]; p >= 0; p = _nextInPlace[p])
+            {
+                if (_phones[p] is not null && _nextWake[p] < end)
+                {
+                    queue.Enqueue(p, _nextWake[p]);
+                }
+            }
+        }
+
+        while (queue.TryDequeue(out var person, out var ticks))
+        {
             var phone = _phones[person]!;
+            phone.Clock.Set(new DateTimeOffset(ticks, TimeSpan.Zero));
             var next = phone.Device.Pump();
             if (phone.Radio.ScansStarted != phone.ScansSeen)
             {
@@ -318,7 +377,29 @@ internal sealed class CityRun
                 Hear(phone, ticks, step, day);
             }
 
-            _wakeUps.Enqueue(person, Math.Max(next.UtcTicks, ticks + TimeSpan.TicksPerMillisecond));
+            var wake = Math.Max(next.UtcTicks, ticks + TimeSpan.TicksPerMillisecond);
+            _nextWake[person] = wake;
+            if (wake < end)
+            {
+                queue.Enqueue(person, wake);
+            }
+        }
+    }
+
+    /// <summary>The places (and their phones) one thread pumps during a step.</summary>
+    private sealed class Lane
+    {
+        public List<int> Places { get; } = [];
+
+        public int Phones { get; set; }
+
+        public PriorityQueue<int, long> Queue { get; } = new();
+
+        public void Clear()
+        {
+            Places.Clear();
+            Phones = 0;
+            Queue.Clear();
         }
     }
 
@@ -369,10 +450,10 @@ internal sealed class CityRun
             }
 
             var model = _models.Models[Draw.Below(_models.Models.Count, _seed, (long)Purpose.PhoneModel, person)];
-            _phones[person] = new SimulatedPhone(person, model, _models, _clock, _seed);
+            _phones[person] = new SimulatedPhone(person, model, _models, new SimulatedClock(now), _seed);
             _installDay[person] = day;
             _appUsers++;
-            _wakeUps.Enqueue(person, now.UtcTicks);
+            _nextWake[person] = now.UtcTicks;
         }
 
         _toInstall.Clear();
@@ -386,8 +467,9 @@ internal sealed class CityRun
         // History screen vs truth: close contacts (≤ 2 m for ≥ 15 min) among app users, for phones installed all day.
         for (var person = 0; person < _people; person++)
         {
-            if (_phones[person] is { } phone && _installDay[person] < day + 1 && _installDay[person] <= day)
+            if (_phones[person] is { } phone && _installDay[person] <= day)
             {
+                phone.Clock.Set(_clock.GetUtcNow());
                 var history = phone.Device.History(date);
                 _detections.HistoryErrors.Add(history.Close.People - close[person]);
                 _detections.HistoryCloseContacts += history.Close.People;
@@ -440,7 +522,9 @@ internal sealed class CityRun
             }
 
             var windowStart = onset?.AddDays(-2) ?? today.AddDays(-14);
-            var keys = OwnKeysFrom(phone, windowStart);
+
+            // Keys this phone already uploaded as an F1 are published already: the server would refuse them.
+            var keys = OwnKeysFrom(phone, windowStart).Where(k => !_detections.Keys.ContainsKey(Detections.Id(k.KeyData))).ToList();
             if (keys.Count == 0)
             {
                 waiting.Add(person);
@@ -453,7 +537,16 @@ internal sealed class CityRun
                 .Where(i => i.MinAttenuation <= exchange.Configuration.AttenuationThresholds[1] && DateOnly.FromDateTime(i.ScanStart.UtcDateTime) >= windowStart)
                 .Select(i => HeardToken.FromRollingProximityIdentifier(i.Rpi))
                 .ToHashSet();
-            await exchange.Api.PublishAsync(pending.Token, keys, heard, cancellationToken);
+            try
+            {
+                await exchange.Api.PublishAsync(pending.Token, keys, heard, cancellationToken);
+            }
+            catch (ServerRefusedException e)
+            {
+                _detections.Refused("publish " + e.ErrorCode);
+                continue;
+            }
+
             phone.Store.RecordOwnReport(new OwnReport(ReportType.ConfirmedTest, today, now));
             _detections.Uploaded(person, keys, ReportType.ConfirmedTest, now);
         }
@@ -533,7 +626,7 @@ internal sealed class CityRun
             }
             catch (ServerRefusedException e)
             {
-                _detections.RecursiveRefused(e.ErrorCode);
+                _detections.Refused("recursive " + e.ErrorCode);
             }
         }
     }

@@ -72,7 +72,8 @@ internal sealed class Detections(int days)
 
     public bool IsPublished(string keyId) => _published.Contains(keyId);
 
-    public void RecursiveRefused(string errorCode) => _refusals[errorCode] = _refusals.GetValueOrDefault(errorCode) + 1;
+    /// <summary>The server refused an upload ("recursive contact_proof_failed", "publish key_already_published"…).</summary>
+    public void Refused(string errorCode) => _refusals[errorCode] = _refusals.GetValueOrDefault(errorCode) + 1;
 
     /// <summary>A phone's level went up (to F1 or F2) at <paramref name="at"/>.</summary>
     public void Warned(int person, WarningLevel level, DateTimeOffset at, int day, IReadOnlyList<RecordedExposureDay> exposures)

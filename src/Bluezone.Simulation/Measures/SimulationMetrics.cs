@@ -61,6 +61,9 @@ public sealed record SimulationMetrics
     /// <summary>Recursive uploads the server refused (no contact proof).</summary>
     public int RecursiveRefused { get; init; }
 
+    /// <summary>Every upload the server refused, by endpoint and error code.</summary>
+    public IReadOnlyDictionary<string, int> Refusals { get; init; } = new SortedDictionary<string, int>(StringComparer.Ordinal);
+
     public int WarnedF1 { get; init; }
 
     public int WarnedF2 { get; init; }

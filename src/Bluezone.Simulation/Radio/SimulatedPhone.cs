@@ -12,16 +12,20 @@ namespace Bluezone.Simulation.Radio;
 /// </summary>
 internal sealed class SimulatedPhone : IDisposable
 {
-    public SimulatedPhone(int person, PhoneModel model, PhoneModels models, TimeProvider clock, int seed)
+    public SimulatedPhone(int person, PhoneModel model, PhoneModels models, SimulatedClock clock, int seed)
     {
         Person = person;
         Model = model;
+        Clock = clock;
         Store = new InMemoryDeviceStore();
         Radio = new InMemoryRadio();
         Device = new BluezoneDevice(Radio, Store, clock, new DeviceOptions { Model = model.Name }, models.Table, new Random((int)Draw.Hash(seed, (long)Purpose.AdvertOffset, person)));
     }
 
     public int Person { get; }
+
+    /// <summary>This phone's view of the simulated time (phones in different places are pumped on different threads).</summary>
+    public SimulatedClock Clock { get; }
 
     public PhoneModel Model { get; }
 
