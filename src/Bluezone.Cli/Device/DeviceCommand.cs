@@ -13,10 +13,14 @@ namespace Bluezone.Cli.Device;
 /// <summary><c>bluezone device …</c>: the phone's core from the command line — energy model and scan-log replay.</summary>
 internal static class DeviceCommand
 {
-    public static Command Create() => new("device", "The phone's core: battery estimate of the duty cycle, replay of a scan log.")
+    public static Command Create() => new("device", "One phone from the command line (a data directory is one phone): broadcast, replay, sync, report, status, energy.")
     {
         CreateEnergy(),
         CreateReplay(),
+        PhoneCommands.CreateAdvertise(),
+        PhoneCommands.CreateSync(),
+        PhoneCommands.CreateReport(),
+        PhoneCommands.CreateStatus(),
     };
 
     private static Command CreateEnergy()

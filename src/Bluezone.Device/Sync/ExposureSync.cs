@@ -118,7 +118,7 @@ public sealed class ExposureSync
         catch (Exception e) when (e is HttpRequestException or ServerRefusedException)
         {
             problems.Add("index: " + e.Message);
-            return new SyncResult(joinedNow, adopted, configuration.IssuedAt, false, [], [], problems, _warnings.Refresh());
+            return new SyncResult(joinedNow, adopted, configuration.IssuedAt, false, false, [], [], problems, _warnings.Refresh());
         }
 
         var processed = new List<(string, int)>();
@@ -148,7 +148,7 @@ public sealed class ExposureSync
             _store.SaveIndex(refused.Count == 0 ? index.ETag : null, index.Files);
         }
 
-        return new SyncResult(joinedNow, adopted, configuration.IssuedAt, index.NotModified, processed, refused, problems, _warnings.Refresh());
+        return new SyncResult(joinedNow, adopted, configuration.IssuedAt, true, index.NotModified, processed, refused, problems, _warnings.Refresh());
     }
 
     private async Task<(DeviceConfiguration Configuration, bool Adopted)> UpdateConfigurationAsync(ECDsa publicKey, List<string> problems, CancellationToken cancellationToken)

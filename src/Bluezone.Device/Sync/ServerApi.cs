@@ -162,7 +162,11 @@ public sealed partial class ServerApi : IDisposable
         return new ExportIndex(false, response.Headers.ETag?.ToString(), files);
     }
 
-    /// <summary>Whether an index entry is a plain file name the phone will fetch (no paths, no other hosts).</summary>
+    /// <summary>
+    /// Whether an index entry is a path the phone will fetch below <c>v1/exports/</c>: plain segments such as
+    /// <c>1795521600-1795525200-00001.zip</c> or, as other GAEN key servers list them,
+    /// <c>exposureKeyExport-VN/1795521600-1795525200-00001.zip</c>; never an absolute URL, another host or <c>..</c>.
+    /// </summary>
     public static bool IsExportFileName(string name) => ExportFileName().IsMatch(name);
 
     /// <summary>Downloads one export file (relative to <c>v1/exports/</c>), at most <see cref="SyncOptions.MaxExportFileBytes"/>.</summary>
@@ -298,6 +302,6 @@ public sealed partial class ServerApi : IDisposable
         return bits;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+    [GeneratedRegex("^(?=.{1,256}$)[A-Za-z0-9][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+)*(?:/[A-Za-z0-9][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+)*)*$")]
     private static partial Regex ExportFileName();
 }

@@ -11,7 +11,9 @@ public sealed record RecordedExposureDay(byte[] KeyData, int RollingStart, DateO
     /// <summary>The level a risky day of this report type warns of; Safe for types a phone does not act on.</summary>
     public WarningLevel Level => !IsRisky ? WarningLevel.Safe : ReportType switch
     {
-        ReportType.ConfirmedTest or ReportType.ConfirmedClinicalDiagnosis => WarningLevel.F1,
+        // A key without a report type comes from an export that predates them: a confirmed case (see
+        // DeviceConfiguration.ReportTypeWeight), so it warns as F1.
+        ReportType.ConfirmedTest or ReportType.ConfirmedClinicalDiagnosis or ReportType.Unknown => WarningLevel.F1,
         ReportType.Recursive => WarningLevel.F2,
         _ => WarningLevel.Safe,
     };

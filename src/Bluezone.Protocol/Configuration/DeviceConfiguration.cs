@@ -13,7 +13,7 @@ namespace Bluezone.Protocol.Configuration;
 /// </summary>
 /// <param name="AttenuationThresholds">Upper bounds (dB) of the immediate, near and medium buckets; above is "other".</param>
 /// <param name="AttenuationWeights">Weights of the immediate, near, medium and other buckets.</param>
-/// <param name="ReportTypeWeights">Weight by report type: keys <c>confirmed</c>, <c>clinical</c>, <c>recursive</c>.</param>
+/// <param name="ReportTypeWeights">Weight by report type: keys <c>confirmed</c>, <c>clinical</c>, <c>recursive</c> and optionally <c>unknown</c>.</param>
 /// <param name="InfectiousnessWeights">Weight by days since symptom onset, −14 … +14 (29 values).</param>
 /// <param name="RiskThresholdMinutes">Weighted minutes from one key in one day that make the day risky.</param>
 /// <param name="DefaultTxPowerDbm">Tx power assumed for a sighting whose sender is not (yet) known.</param>
@@ -73,9 +73,15 @@ public sealed record DeviceConfiguration(
         return AttenuationWeights[^1];
     }
 
-    /// <summary>Weight of a report type; types a phone must not act on (self-report, revoked, unknown) weigh 0.</summary>
+    /// <summary>
+    /// Weight of a report type; types a phone must not act on (self-report, revoked) weigh 0. A key without a
+    /// report type (exports older than GAEN v1.5, other implementations) weighs as <c>unknown</c> when the
+    /// configuration names it, else as <c>confirmed</c>: a health authority's key server publishes only verified
+    /// keys, which is how GAEN's <c>reportTypeNoneMap</c> was set in practice.
+    /// </summary>
     public double ReportTypeWeight(ReportType reportType) => reportType switch
     {
+        ReportType.Unknown => ReportTypeWeights.TryGetValue("unknown", out var unknown) ? unknown : ReportTypeWeights.GetValueOrDefault("confirmed"),
         ReportType.ConfirmedTest => ReportTypeWeights.GetValueOrDefault("confirmed"),
         ReportType.ConfirmedClinicalDiagnosis => ReportTypeWeights.GetValueOrDefault("clinical"),
         ReportType.Recursive => ReportTypeWeights.GetValueOrDefault("recursive"),

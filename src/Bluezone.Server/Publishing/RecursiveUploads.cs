@@ -12,12 +12,6 @@ namespace Bluezone.Server.Publishing;
 /// </summary>
 public sealed class RecursiveUploads(BluezoneDbContext db, DatabaseWrites writes, ContactProof proof, TimeProvider time, ServerMetrics metrics)
 {
-    /// <summary>
-    /// An F1 has no known symptom onset; its days since onset are counted from the proven exposure day plus a
-    /// typical incubation period of 5 days, so the device's infectiousness weights apply as for an F0.
-    /// </summary>
-    public const int AssumedIncubationDays = 5;
-
     public async Task<(PublishResponse? Response, ApiError? Error)> PublishAsync(PublishRequest request, bool chaff, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -41,13 +35,17 @@ public sealed class RecursiveUploads(BluezoneDbContext db, DatabaseWrites writes
         }
 
         var exposureDay = exposure.Day;
-        var onset = exposureDay.AddDays(AssumedIncubationDays);
         var kept = upload.Keys.Where(k => k.Day >= exposureDay).ToList();
         var result = await writes.RunAsync(db, async ct =>
         {
             foreach (var key in kept)
             {
-                db.PublishedKeys.Add(ConfirmedUploads.ToRow(key, ReportTypes.Recursive, key.Day.DayNumber - onset.DayNumber, now));
+                // An F1 has no known symptom onset, so its keys carry none and phones weigh them 1 (the configuration's
+                // rule for an unknown onset). An onset guessed from the exposure day (+5 days of incubation) would give
+                // the days right after the exposure weight 0, and a contact the next day would never become F2.
+                var row = ConfirmedUploads.ToRow(key, ReportTypes.Recursive, 0, now);
+                row.DaysSinceOnsetOfSymptoms = null;
+                db.PublishedKeys.Add(row);
             }
 
             try

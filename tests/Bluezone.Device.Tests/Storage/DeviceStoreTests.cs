@@ -221,7 +221,7 @@ public sealed class DeviceStoreTests : IDisposable
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA user_version";
-        Assert.Equal(1L, command.ExecuteScalar());
+        Assert.Equal(2L, command.ExecuteScalar());
         command.CommandText = "SELECT group_concat(name) FROM (SELECT p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table')";
         var columns = ((string)command.ExecuteScalar()!).Split(',');
         Assert.Contains("rpi", columns);
