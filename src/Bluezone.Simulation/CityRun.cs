@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using Bluezone.Device.Matching;
+using Bluezone.Device.Reporting;
 using Bluezone.Device.Sync;
 using Bluezone.Device.Warnings;
 using Bluezone.Protocol.Configuration;
-using Bluezone.Protocol.Contacts;
 using Bluezone.Protocol.Export;
 using Bluezone.Protocol.Keys;
 using Bluezone.Simulation.Epidemic;
@@ -508,12 +508,20 @@ internal sealed class CityRun
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var day = Math.Min(step / Whereabouts.StepsPerDay, _options.Days - 1);
 
-        // 1. Confirmed app users: the authority issues a code, the user enters it, the phone uploads (F0).
-        // A phone with no key in the window yet (confirmed before its first day began) tries at the next sync.
+        // 1. Confirmed app users: the authority issues a code, the user enters it and consents, and the phone's
+        // own reporting flow (Bluezone.Device.Reporting) uploads its keys and heard tokens (F0). A phone with no
+        // key in the window yet (confirmed before its first day began) tries again at the next sync.
         var waiting = new List<int>();
         foreach (var person in _pendingCodes)
         {
             var phone = _phones[person]!;
+            phone.Clock.Set(now);
+            if (phone.Device.OwnKeys.Keys.Count == 0)
+            {
+                waiting.Add(person);
+                continue;
+            }
+
             var infected = _epidemic.InfectedStep(person);
             DateOnly? onset = _epidemic.IsAsymptomatic(person) ? null : _options.StartDate.AddDays((int)Math.Floor((double)infected / Whereabouts.StepsPerDay) + _options.Epidemic.IncubationDays);
             if (onset > today)
@@ -521,34 +529,18 @@ internal sealed class CityRun
                 onset = null;
             }
 
-            var windowStart = onset?.AddDays(-2) ?? today.AddDays(-14);
-
-            // Keys this phone already uploaded as an F1 are published already: the server would refuse them.
-            var keys = OwnKeysFrom(phone, windowStart).Where(k => !_detections.Keys.ContainsKey(Detections.Id(k.KeyData))).ToList();
-            if (keys.Count == 0)
-            {
-                waiting.Add(person);
-                continue;
-            }
-
             var code = await exchange.Server.IssueCodeAsync(person, today, onset, cancellationToken);
-            var pending = await exchange.Api.VerifyCodeAsync(code, cancellationToken);
-            var heard = phone.Store.LoadScanInstances()
-                .Where(i => i.MinAttenuation <= exchange.Configuration.AttenuationThresholds[1] && DateOnly.FromDateTime(i.ScanStart.UtcDateTime) >= windowStart)
-                .Select(i => HeardToken.FromRollingProximityIdentifier(i.Rpi))
-                .ToHashSet();
-            try
+            var reporting = new ReportUploads(exchange.Api, phone.Store, new ExposureWarnings(phone.Store), phone.Clock);
+            var consent = await reporting.PrepareConfirmedAsync(code, cancellationToken);
+            var outcome = await reporting.UploadConfirmedAsync(consent, cancellationToken);
+            if (outcome.Accepted)
             {
-                await exchange.Api.PublishAsync(pending.Token, keys, heard, cancellationToken);
+                _detections.Uploaded(person, UploadedKeys(phone, consent), ReportType.ConfirmedTest, now);
             }
-            catch (ServerRefusedException e)
+            else
             {
-                _detections.Refused("publish " + e.ErrorCode);
-                continue;
+                _detections.Refused("publish " + outcome.ErrorCode);
             }
-
-            phone.Store.RecordOwnReport(new OwnReport(ReportType.ConfirmedTest, today, now));
-            _detections.Uploaded(person, keys, ReportType.ConfirmedTest, now);
         }
 
         _pendingCodes.Clear();
@@ -570,7 +562,7 @@ internal sealed class CityRun
             }
         }
 
-        var recursive = new List<(int Person, DateOnly From)>();
+        var recursive = new List<int>();
         for (var person = 0; person < _people; person++)
         {
             if (_phones[person] is not { } phone)
@@ -606,36 +598,37 @@ internal sealed class CityRun
                 }
             }
 
-            if (status.Level == WarningLevel.F1 && status.FirstExposureDate is { } exposed
-                && Draw.Uniform(_seed, (long)Purpose.Consent, person) < _options.Response.RecursiveConsentShare)
+            if (status.Level == WarningLevel.F1 && Draw.Uniform(_seed, (long)Purpose.Consent, person) < _options.Response.RecursiveConsentShare)
             {
-                recursive.Add((person, exposed));
+                recursive.Add(person);
             }
         }
 
         // 4. F1s who consent warn their own contacts: a recursive upload, accepted only with a contact proof.
-        foreach (var (person, from) in recursive)
+        foreach (var person in recursive)
         {
             var phone = _phones[person]!;
-            var keys = OwnKeysFrom(phone, from);
-            try
+            phone.Clock.Set(now);
+            var reporting = new ReportUploads(exchange.Api, phone.Store, new ExposureWarnings(phone.Store), phone.Clock);
+            var consent = reporting.PrepareRecursive();
+            var outcome = await reporting.UploadRecursiveAsync(consent, cancellationToken);
+            if (outcome.Accepted)
             {
-                await exchange.Api.PublishRecursiveAsync(keys, cancellationToken);
-                phone.Store.RecordOwnReport(new OwnReport(ReportType.Recursive, from, now));
-                _detections.Uploaded(person, keys, ReportType.Recursive, now);
+                _detections.Uploaded(person, UploadedKeys(phone, consent), ReportType.Recursive, now);
             }
-            catch (ServerRefusedException e)
+            else
             {
-                _detections.Refused("recursive " + e.ErrorCode);
+                _detections.Refused("recursive " + outcome.ErrorCode);
             }
         }
     }
 
-    private static List<TemporaryExposureKey> OwnKeysFrom(SimulatedPhone phone, DateOnly from) =>
-        [.. phone.Device.OwnKeys.Keys
-            .Where(k => k.RollingStartIntervalNumber.Day >= from)
-            .OrderByDescending(k => k.RollingStartIntervalNumber.Value)
-            .Take(30)];
+    /// <summary>The keys a consent covered (the simulator's record of whose key is whose; the server never learns it).</summary>
+    private static List<TemporaryExposureKey> UploadedKeys(SimulatedPhone phone, ReportConsent consent)
+    {
+        var days = consent.KeyDays.ToHashSet();
+        return [.. phone.Device.OwnKeys.Keys.Where(k => days.Contains(k.RollingStartIntervalNumber.Day))];
+    }
 }
 
 /// <summary>Who is who in a run, when a test or a what-if scenario fixes it instead of drawing it.</summary>
