@@ -535,7 +535,8 @@ internal sealed class CityRun
             var outcome = await reporting.UploadConfirmedAsync(consent, cancellationToken);
             if (outcome.Accepted)
             {
-                _detections.Uploaded(person, UploadedKeys(phone, consent), ReportType.ConfirmedTest, now);
+                // The confirmation time is when the result came back, not when the code was entered at the sync.
+                _detections.Uploaded(person, UploadedKeys(phone, consent), ReportType.ConfirmedTest, _start + (Step * _confirmedStep[person]));
             }
             else
             {

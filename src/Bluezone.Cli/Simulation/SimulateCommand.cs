@@ -8,8 +8,8 @@ namespace Bluezone.Cli.Simulation;
 /// <summary><c>bluezone simulate …</c> and <c>bluezone demo</c>: the city simulator (docs/simulation.md).</summary>
 internal static class SimulateCommand
 {
-    /// <summary>The demo city: a few thousand people, 60 % adoption, three weeks (about two minutes on 2 cores).</summary>
-    public const int DemoPeople = 2000;
+    /// <summary>The demo city: a thousand people, 60 % adoption, three weeks (about two minutes on an idle 2-core machine).</summary>
+    public const int DemoPeople = 1000;
 
     public static Command Create()
     {

@@ -36,6 +36,7 @@ internal sealed class Detections(int days)
     /// <summary>Hours from the F0's confirmation (the authority's code) to each F1 warning it caused.</summary>
     public List<double> HoursToWarning { get; } = [];
 
+    /// <summary>F0 uploaders and when their test result came back (the authority's confirmation).</summary>
     public Dictionary<int, DateTimeOffset> ConfirmedUploads { get; } = [];
 
     public HashSet<int> RecursiveUploaders { get; } = [];
