@@ -154,6 +154,27 @@ public sealed class ScenarioTests
     }
 
     [Fact]
+    public async Task With_invites_each_new_user_brings_others_and_adoption_grows_day_by_day()
+    {
+        var options = new ScenarioOptions { People = 300, Days = 4, Seed = 2 };
+        options.Response.Adoption = 0.05;
+        options.Response.Invites = 3;
+        options.Response.InviteAcceptance = 0.5;
+        options.Epidemic.InitialInfectedShare = 0;
+
+        var result = await CitySimulator.RunAsync(options);
+
+        var curve = result.Series.AppUsers;
+        Assert.True(curve[0] > 0, string.Join(",", curve));
+        for (var day = 1; day < curve.Length; day++)
+        {
+            Assert.True(curve[day] > curve[day - 1], string.Join(",", curve));
+        }
+
+        Assert.Equal(curve[^1], result.Metrics.AppUsers);
+    }
+
+    [Fact]
     public void A_scenario_out_of_range_is_refused_with_every_reason()
     {
         var options = new ScenarioOptions { People = 1, Days = 0 };

@@ -12,14 +12,17 @@ namespace Bluezone.Simulation.Radio;
 /// </summary>
 internal sealed class SimulatedPhone : IDisposable
 {
+    private readonly SimulationSecrets _secrets;
+
     public SimulatedPhone(int person, PhoneModel model, PhoneModels models, SimulatedClock clock, int seed)
     {
         Person = person;
         Model = model;
         Clock = clock;
         Store = new InMemoryDeviceStore();
+        _secrets = new SimulationSecrets((int)Draw.Hash(seed, (long)Purpose.Secrets, person));
         Radio = new InMemoryRadio();
-        Device = new BluezoneDevice(Radio, Store, clock, new DeviceOptions { Model = model.Name }, models.Table, new Random((int)Draw.Hash(seed, (long)Purpose.AdvertOffset, person)));
+        Device = new BluezoneDevice(Radio, Store, clock, new DeviceOptions { Model = model.Name }, models.Table, new Random((int)Draw.Hash(seed, (long)Purpose.AdvertOffset, person)), _secrets);
     }
 
     public int Person { get; }
@@ -41,5 +44,6 @@ internal sealed class SimulatedPhone : IDisposable
     public void Dispose()
     {
         Device.Dispose();
+        _secrets.Dispose();
     }
 }

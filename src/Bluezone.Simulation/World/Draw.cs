@@ -66,4 +66,5 @@ internal enum Purpose
     Invite,
     PhoneModel,
     AdvertOffset,
+    Secrets,
 }
