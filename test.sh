@@ -11,8 +11,10 @@ cd "$(dirname "$0")"
 say() { printf '==> %s\n' "$*" >&2; }
 
 # --- 1. System packages the tests use: PostgreSQL (server tests run on it as well as on SQLite) and
-#        OpenSSL (interop checks of export signatures with an independent tool).
+#        OpenSSL (interop checks of export signatures with an independent tool), and a font for the
+#        simulator's charts (ScottPlot draws text with the system's fonts).
 missing=()
+[[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || missing+=(fonts-dejavu-core)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 command -v openssl >/dev/null || missing+=(openssl)
 if ((${#missing[@]})); then

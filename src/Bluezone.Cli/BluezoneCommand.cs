@@ -4,6 +4,7 @@ using Bluezone.Cli.Device;
 using Bluezone.Cli.Export;
 using Bluezone.Cli.Keys;
 using Bluezone.Cli.Server;
+using Bluezone.Cli.Simulation;
 
 namespace Bluezone.Cli;
 
@@ -17,6 +18,8 @@ internal static class BluezoneCommand
         DeviceCommand.Create(),
         BenchCommand.Create(),
         ServerCommand.Create(),
+        SimulateCommand.Create(),
+        SimulateCommand.CreateDemo(),
     };
 
     /// <summary>Runs the command line with explicit writers, so tests drive the real CLI in-process.</summary>

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Globalization;
+using Bluezone.Simulation;
+using Bluezone.Simulation.Report;
+
+namespace Bluezone.Cli.Simulation;
+
+/// <summary><c>bluezone simulate …</c> and <c>bluezone demo</c>: the city simulator (docs/simulation.md).</summary>
+internal static class SimulateCommand
+{
+    /// <summary>The demo city: a thousand people, 60 % adoption, three weeks (about two minutes on an idle 2-core machine).</summary>
+    public const int DemoPeople = 1000;
+
+    public static Command Create()
+    {
+        var scenario = new Option<FileInfo?>("--scenario") { Description = "Scenario JSON file (see docs/simulation.md); flags below override it." };
+        var people = new Option<int?>("--people") { Description = "Number of people in the city." };
+        var adoption = new Option<double?>("--adoption") { Description = "Share of people with the app on day 0 (0–1)." };
+        var days = new Option<int?>("--days") { Description = "Simulated days." };
+        var seed = new Option<int?>("--seed") { Description = "Random seed: the same seed gives the same metrics.json (except timings)." };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Directory for metrics.json, report.html and the charts.", Required = true };
+        var command = new Command("simulate", "Simulate a city: real device cores, the real server on loopback, an epidemic, and detection measured against the truth.")
+        {
+            scenario, people, adoption, days, seed, output,
+        };
+        command.SetAction((parse, writer) =>
+        {
+            var options = parse.GetValue(scenario) is { } file ? ScenarioOptions.Load(file.FullName) : new ScenarioOptions();
+            options.People = parse.GetValue(people) ?? options.People;
+            options.Response.Adoption = parse.GetValue(adoption) ?? options.Response.Adoption;
+            options.Days = parse.GetValue(days) ?? options.Days;
+            options.Seed = parse.GetValue(seed) ?? options.Seed;
+            return Run(options, parse.GetValue(output)!, writer, parse.InvocationConfiguration.Error);
+        });
+        return command;
+    }
+
+    public static Command CreateDemo()
+    {
+        var output = new Option<DirectoryInfo>("--out") { Description = "Directory for metrics.json, report.html and the charts.", DefaultValueFactory = _ => new DirectoryInfo("bluezone-demo") };
+        var command = new Command("demo", $"The whole system end to end: a city of {DemoPeople:N0} people, 60 % with the app, three weeks; writes a report.") { output };
+        command.SetAction((parse, writer) =>
+        {
+            var options = new ScenarioOptions { People = DemoPeople, Days = 21 };
+            options.Response.Adoption = 0.6;
+            return Run(options, parse.GetValue(output)!, writer, parse.InvocationConfiguration.Error);
+        });
+        return command;
+    }
+
+    private static int Run(ScenarioOptions options, DirectoryInfo output, TextWriter writer, TextWriter error)
+    {
+        options.Validate();
+        var progress = new ProgressBar(error);
+        var result = CitySimulator.RunAsync(options, progress: progress.Report).GetAwaiter().GetResult();
+        progress.Done();
+        ReportWriter.Write(result, output.FullName);
+
+        var rows = ReportWriter.Rows(result.Metrics).ToList();
+        var width = rows.Max(r => r.Label.Length);
+        foreach (var (label, value) in rows)
+        {
+            writer.WriteLine($"{label.PadRight(width)}  {value}");
+        }
+
+        writer.WriteLine();
+        writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Report: {Path.Combine(output.FullName, ReportWriter.ReportFile)}"));
+        return ExitCodes.Success;
+    }
+
+    /// <summary>One line on stderr, rewritten in place: phase and a bar.</summary>
+    private sealed class ProgressBar(TextWriter error)
+    {
+        private const int Width = 30;
+        private string _last = "";
+
+        public void Report(string phase, double fraction)
+        {
+            var filled = (int)Math.Round(Math.Clamp(fraction, 0, 1) * Width);
+            var line = string.Create(CultureInfo.InvariantCulture, $"\r{phase,-16} [{new string('#', filled)}{new string('.', Width - filled)}] {fraction,4:P0}");
+            if (line != _last)
+            {
+                error.Write(line);
+                error.Flush();
+                _last = line;
+            }
+        }
+
+        public void Done()
+        {
+            error.WriteLine();
+        }
+    }
+}

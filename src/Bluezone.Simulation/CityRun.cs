@@ -1,0 +1,713 @@
+using System.Security.Cryptography;
+using Bluezone.Device.Matching;
+using Bluezone.Device.Reporting;
+using Bluezone.Device.Sync;
+using Bluezone.Device.Warnings;
+using Bluezone.Protocol.Configuration;
+using Bluezone.Protocol.Export;
+using Bluezone.Protocol.Keys;
+using Bluezone.Simulation.Epidemic;
+using Bluezone.Simulation.Measures;
+using Bluezone.Simulation.Radio;
+using Bluezone.Simulation.Response;
+using Bluezone.Simulation.World;
+
+namespace Bluezone.Simulation;
+
+/// <summary>
+/// One run of the city, with the app or without it. Time advances in 5-minute steps: people are placed,
+/// ground truth and infections are computed from their distances, then every phone is pumped at the times it
+/// asks for within the step, and hears the phones of the same place while it scans. Every few hours the
+/// authority, the phones and the server talk over HTTP: confirmed cases' codes and uploads, F1s' recursive
+/// uploads, the due export batch, and each phone's matching of what it has not seen yet.
+/// </summary>
+internal sealed class CityRun
+{
+    private static readonly TimeSpan Step = TimeSpan.FromMinutes(Whereabouts.StepMinutes);
+    private static readonly TimeSpan AdvertisingInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan ScanWindow = TimeSpan.FromSeconds(4);
+
+    private readonly ScenarioOptions _options;
+    private readonly Whereabouts _world;
+    private readonly PhoneModels _models;
+    private readonly SimulationCast _cast;
+    private readonly bool _withApp;
+    private readonly int _seed;
+    private readonly int _people;
+    private readonly DateTimeOffset _start;
+    private readonly SimulatedClock _clock;
+    private readonly RadioChannel _channel;
+    private readonly EpidemicState _epidemic;
+
+    // Where everyone is in the current step: a linked list of occupants per place.
+    private readonly Location[] _location;
+    private readonly int[] _nextInPlace;
+    private readonly int[] _placeHead;
+    private readonly List<int> _occupied = [];
+    private readonly double[] _infectiousness;
+
+    // Response state.
+    private readonly int[] _stayHomeUntil;
+    private readonly int[] _confirmedStep;
+    private readonly PriorityQueue<(int Person, bool AfterWarning), int> _testResults = new();
+    private readonly List<int> _pendingCodes = [];
+    private readonly int[] _confirmedPerDay;
+
+    // Phones.
+    private readonly SimulatedPhone?[] _phones;
+    private readonly int[] _installDay;
+    private readonly long[] _nextWake;
+    private readonly Lane[] _lanes;
+    private readonly List<int> _toInstall = [];
+    private int _appUsers;
+
+    private readonly GroundTruth _truth;
+    private readonly Detections _detections;
+
+    public CityRun(ScenarioOptions options, Whereabouts world, PhoneModels models, SimulationCast cast, bool withApp)
+    {
+        _options = options;
+        _world = world;
+        _models = models;
+        _cast = cast;
+        _withApp = withApp;
+        _seed = options.Seed;
+        _people = world.PersonCount;
+        _start = new DateTimeOffset(options.StartDate.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        _clock = new SimulatedClock(_start);
+        _channel = new RadioChannel(options.Radio, _seed);
+        _epidemic = new EpidemicState(_people, options.Epidemic, _seed);
+        _location = new Location[_people];
+        _nextInPlace = new int[_people];
+        _placeHead = new int[world.PlaceCount];
+        Array.Fill(_placeHead, -1);
+        _infectiousness = new double[_people];
+        _stayHomeUntil = new int[_people];
+        _confirmedStep = new int[_people];
+        Array.Fill(_confirmedStep, EpidemicState.Never);
+        _confirmedPerDay = new int[options.Days];
+        _phones = new SimulatedPhone?[_people];
+        _installDay = new int[_people];
+        _nextWake = new long[_people];
+        _lanes = [.. Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount, 1, 4)).Select(_ => new Lane())];
+        Array.Fill(_installDay, -1);
+        _truth = new GroundTruth(_people, options.Days);
+        _detections = new Detections(options.Days);
+    }
+
+    private int TotalSteps => _options.Days * Whereabouts.StepsPerDay;
+
+    public async Task<RunOutcome> RunAsync(Action<double>? progress, CancellationToken cancellationToken)
+    {
+        SeedInfections();
+        if (_withApp)
+        {
+            foreach (var person in _cast.AppUsers ?? Enumerable.Range(0, _people).Where(p => Draw.Uniform(_seed, (long)Purpose.Adoption, p) < _options.Response.Adoption))
+            {
+                _toInstall.Add(person);
+            }
+        }
+
+        var exchange = _withApp && (_toInstall.Count > 0 || _options.Response.Invites > 0)
+            ? await ServerExchange.StartAsync(_clock, cancellationToken)
+            : null;
+        try
+        {
+            var syncSteps = _options.Response.SyncIntervalHours * 60 / Whereabouts.StepMinutes;
+            for (var step = 0; step < TotalSteps; step++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var day = step / Whereabouts.StepsPerDay;
+                var stepStart = _start + (Step * step);
+                if (step % Whereabouts.StepsPerDay == 0)
+                {
+                    _clock.Set(stepStart);
+                    InstallPending(day, stepStart);
+                }
+
+                TestResults(step);
+                if (exchange is not null && step % syncSteps == 0)
+                {
+                    _clock.Set(stepStart);
+                    await SyncAsync(exchange, step, cancellationToken);
+                }
+
+                PlaceEveryone(step, day);
+                MeetAndInfect(step, day);
+                PumpPhones(stepStart + Step, step, day);
+                if ((step + 1) % Whereabouts.StepsPerDay == 0)
+                {
+                    _clock.Set(stepStart + Step);
+                    EndOfDay(day);
+                    progress?.Invoke((double)(day + 1) / _options.Days);
+                }
+            }
+
+            if (exchange is not null)
+            {
+                // The last day's keys expire at the end: one more sync so they count.
+                _clock.Set(_start + (Step * TotalSteps));
+                await SyncAsync(exchange, TotalSteps, cancellationToken);
+            }
+
+            foreach (var phone in _phones)
+            {
+                if (phone is not null)
+                {
+                    foreach (var exposure in phone.Store.LoadExposureDays().Where(e => e.IsRisky))
+                    {
+                        _detections.RiskyExposures.Add((phone.Person, Detections.Id(exposure.KeyData), exposure.Day));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (exchange is not null)
+            {
+                await exchange.DisposeAsync();
+            }
+
+            foreach (var phone in _phones)
+            {
+                phone?.Dispose();
+            }
+        }
+
+        return new RunOutcome(
+            _epidemic.NewInfections,
+            Pad(_epidemic.DailyInfections, _options.Days),
+            [.. _confirmedPerDay],
+            _truth,
+            _detections,
+            _appUsers,
+            _detections.WarnedF1.Count(_epidemic.IsInfected));
+    }
+
+    private static int[] Pad(List<int> values, int length)
+    {
+        var result = new int[length];
+        for (var i = 0; i < Math.Min(length, values.Count); i++)
+        {
+            result[i] = values[i];
+        }
+
+        return result;
+    }
+
+    private void SeedInfections()
+    {
+        var initial = _cast.InitialInfections ?? Enumerable.Range(0, _people)
+            .Where(p => Draw.Uniform(_seed, (long)Purpose.InitialInfection, p) < _options.Epidemic.InitialInfectedShare)
+            .Select(p => new InitialInfection(p, -Draw.Below(6, _seed, (long)Purpose.InitialInfection, p, 1)))
+            .ToList();
+        foreach (var infection in initial)
+        {
+            Infected(infection.Person, infection.Day * Whereabouts.StepsPerDay, initial: true);
+        }
+    }
+
+    private void Infected(int person, int step, bool initial)
+    {
+        _epidemic.Infect(person, step, initial);
+        var options = _options.Epidemic;
+        if (!_epidemic.IsAsymptomatic(person) && Draw.Uniform(_seed, (long)Purpose.Tested, person) < options.TestingShare)
+        {
+            var result = step + ((options.IncubationDays + options.TestingDelayDays) * Whereabouts.StepsPerDay);
+            _testResults.Enqueue((person, false), Math.Max(result, 0));
+        }
+    }
+
+    private void TestResults(int step)
+    {
+        while (_testResults.TryPeek(out var test, out var due) && due <= step)
+        {
+            _testResults.Dequeue();
+            var (person, afterWarning) = test;
+            if (_confirmedStep[person] != EpidemicState.Never || (afterWarning && !_epidemic.TestsPositive(person, step - (_options.Epidemic.TestingDelayDays * Whereabouts.StepsPerDay))))
+            {
+                continue;
+            }
+
+            _confirmedStep[person] = step;
+            _confirmedPerDay[Math.Min(step / Whereabouts.StepsPerDay, _options.Days - 1)]++;
+            _stayHomeUntil[person] = Math.Max(_stayHomeUntil[person], step + (_options.Response.QuarantineDays * Whereabouts.StepsPerDay));
+            if (_phones[person] is not null && Draw.Uniform(_seed, (long)Purpose.CodeEntry, person) < _options.Response.CodeEntryShare)
+            {
+                _pendingCodes.Add(person);
+            }
+        }
+    }
+
+    private void PlaceEveryone(int step, int day)
+    {
+        foreach (var place in _occupied)
+        {
+            _placeHead[place] = -1;
+        }
+
+        _occupied.Clear();
+        var minute = step % Whereabouts.StepsPerDay * Whereabouts.StepMinutes;
+        for (var person = 0; person < _people; person++)
+        {
+            var location = step < _stayHomeUntil[person] ? _world.AtHome(person, day, minute) : _world.Locate(person, day, minute);
+            _location[person] = location;
+            _infectiousness[person] = _epidemic.Infectiousness(person, step);
+            if (!location.IsSomewhere)
+            {
+                continue;
+            }
+
+            if (_placeHead[location.Place] < 0)
+            {
+                _occupied.Add(location.Place);
+            }
+
+            _nextInPlace[person] = _placeHead[location.Place];
+            _placeHead[location.Place] = person;
+        }
+    }
+
+    private readonly List<int> _newlyInfected = [];
+
+    private void MeetAndInfect(int step, int day)
+    {
+        _newlyInfected.Clear();
+        foreach (var place in _occupied)
+        {
+            for (var a = _placeHead[place]; a >= 0; a = _nextInPlace[a])
+            {
+                for (var b = _nextInPlace[a]; b >= 0; b = _nextInPlace[b])
+                {
+                    var distance = Location.Distance(_location[a], _location[b]);
+                    if (_phones[a] is not null && _phones[b] is not null && distance <= _channel.MaxRange)
+                    {
+                        _truth.Met(a, b, distance, Whereabouts.StepMinutes);
+                    }
+
+                    if (_infectiousness[a] > 0 && !_epidemic.IsInfected(b) && _epidemic.Transmits(b, a, step, distance, _infectiousness[a]))
+                    {
+                        _newlyInfected.Add(b);
+                    }
+                    else if (_infectiousness[b] > 0 && !_epidemic.IsInfected(a) && _epidemic.Transmits(a, b, step, distance, _infectiousness[b]))
+                    {
+                        _newlyInfected.Add(a);
+                    }
+                }
+            }
+        }
+
+        foreach (var person in _newlyInfected)
+        {
+            if (!_epidemic.IsInfected(person))
+            {
+                Infected(person, step, initial: false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Pumps every phone through the step. Phones only hear phones in the same place, so places are split
+    /// between threads (balanced by phone count) and each thread pumps its phones in time order with each
+    /// phone's own clock: the result does not depend on the split or on the number of threads.
+    /// </summary>
+    private void PumpPhones(DateTimeOffset until, int step, int day)
+    {
+        var end = until.UtcTicks;
+        foreach (var lane in _lanes)
+        {
+            lane.Clear();
+        }
+
+        foreach (var place in _occupied)
+        {
+            var phones = 0;
+            for (var p = _placeHead[place]; p >= 0; p = _nextInPlace[p])
+            {
+                phones += _phones[p] is null ? 0 : 1;
+            }
+
+            if (phones == 0)
+            {
+                continue;
+            }
+
+            var lane = _lanes[0];
+            foreach (var candidate in _lanes)
+            {
+                lane = candidate.Phones < lane.Phones ? candidate : lane;
+            }
+
+            lane.Places.Add(place);
+            lane.Phones += phones;
+        }
+
+        if (_lanes.Length == 1 || _lanes[1].Phones == 0)
+        {
+            PumpLane(_lanes[0], end, step, day);
+        }
+        else
+        {
+            Parallel.ForEach(_lanes, lane => PumpLane(lane, end, step, day));
+        }
+    }
+
+    private void PumpLane(Lane lane, long end, int step, int day)
+    {
+        var queue = lane.Queue;
+        foreach (var place in lane.Places)
+        {
+            for (var p = _placeHead[place]; p >= 0; p = _nextInPlace[p])
+            {
+                if (_phones[p] is not null && _nextWake[p] < end)
+                {
+                    queue.Enqueue(p, _nextWake[p]);
+                }
+            }
+        }
+
+        while (queue.TryDequeue(out var person, out var ticks))
+        {
+            var phone = _phones[person]!;
+            phone.Clock.Set(new DateTimeOffset(ticks, TimeSpan.Zero));
+            var next = phone.Device.Pump();
+            if (phone.Radio.ScansStarted != phone.ScansSeen)
+            {
+                phone.ScansSeen = phone.Radio.ScansStarted;
+                Hear(phone, ticks, step, day);
+            }
+
+            var wake = Math.Max(next.UtcTicks, ticks + TimeSpan.TicksPerMillisecond);
+            _nextWake[person] = wake;
+            if (wake < end)
+            {
+                queue.Enqueue(person, wake);
+            }
+        }
+    }
+
+    /// <summary>The places (and their phones) one thread pumps during a step.</summary>
+    private sealed class Lane
+    {
+        public List<int> Places { get; } = [];
+
+        public int Phones { get; set; }
+
+        public PriorityQueue<int, long> Queue { get; } = new();
+
+        public void Clear()
+        {
+            Places.Clear();
+            Phones = 0;
+            Queue.Clear();
+        }
+    }
+
+    /// <summary>A scan started: deliver the advertisements of every phone in the same place within range.</summary>
+    private void Hear(SimulatedPhone receiver, long scanStart, int step, int day)
+    {
+        var here = _location[receiver.Person];
+        if (!here.IsSomewhere)
+        {
+            return;
+        }
+
+        var scanId = ((long)receiver.Person << 24) | (uint)receiver.ScansSeen;
+        var sightings = (int)(ScanWindow.Ticks / AdvertisingInterval.Ticks);
+        for (var other = _placeHead[here.Place]; other >= 0; other = _nextInPlace[other])
+        {
+            if (other == receiver.Person || _phones[other] is not { } sender || sender.Radio.Payload is not { } payload || sender.Radio.Address is not { } address)
+            {
+                continue;
+            }
+
+            var distance = Location.Distance(here, _location[other]);
+            if (distance > _channel.MaxRange)
+            {
+                continue;
+            }
+
+            var attenuation = _channel.EncounterAttenuation(receiver.Person, other, day, here.Place, distance);
+            var offset = Draw.Below((int)AdvertisingInterval.Ticks, _seed, (long)Purpose.AdvertOffset, other, step);
+            for (var k = 0; k < sightings; k++)
+            {
+                if (_channel.Rssi(attenuation, sender.Model, receiver.Model, receiver.Person, scanId, (other * 64L) + k) is { } rssi)
+                {
+                    var time = new DateTimeOffset(scanStart + offset + (k * AdvertisingInterval.Ticks), TimeSpan.Zero);
+                    receiver.Radio.Deliver(new(time, address, rssi, payload));
+                }
+            }
+        }
+    }
+
+    private void InstallPending(int day, DateTimeOffset now)
+    {
+        foreach (var person in _toInstall)
+        {
+            if (_phones[person] is not null)
+            {
+                continue;
+            }
+
+            var model = _models.Models[Draw.Below(_models.Models.Count, _seed, (long)Purpose.PhoneModel, person)];
+            _phones[person] = new SimulatedPhone(person, model, _models, new SimulatedClock(now), _seed);
+            _installDay[person] = day;
+            _appUsers++;
+            _nextWake[person] = now.UtcTicks;
+        }
+
+        _toInstall.Clear();
+    }
+
+    private void EndOfDay(int day)
+    {
+        var date = _options.StartDate.AddDays(day);
+        var close = _truth.EndDay(day);
+
+        // History screen vs truth: close contacts (≤ 2 m for ≥ 15 min) among app users, for phones installed all day.
+        for (var person = 0; person < _people; person++)
+        {
+            if (_phones[person] is { } phone && _installDay[person] <= day)
+            {
+                phone.Clock.Set(_clock.GetUtcNow());
+                var history = phone.Device.History(date);
+                _detections.HistoryErrors.Add(history.Close.People - close[person]);
+                _detections.HistoryCloseContacts += history.Close.People;
+                _detections.TrueCloseContacts += close[person];
+            }
+        }
+
+        // "Install for yourself and 3 others": today's new users invite; those who accept install tomorrow.
+        var invites = _options.Response.Invites;
+        if (_withApp && invites > 0 && day + 1 < _options.Days)
+        {
+            for (var person = 0; person < _people; person++)
+            {
+                if (_installDay[person] != day)
+                {
+                    continue;
+                }
+
+                for (var k = 0; k < invites; k++)
+                {
+                    var invited = Draw.Below(_people, _seed, (long)Purpose.Invite, person, k);
+                    if (_phones[invited] is null && Draw.Uniform(_seed, (long)Purpose.Invite, invited, person, k + 100) < _options.Response.InviteAcceptance)
+                    {
+                        _toInstall.Add(invited);
+                    }
+                }
+            }
+        }
+
+        _detections.AppUsersPerDay[day] = _appUsers;
+    }
+
+    private async Task SyncAsync(ServerExchange exchange, int step, CancellationToken cancellationToken)
+    {
+        var now = _clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var day = Math.Min(step / Whereabouts.StepsPerDay, _options.Days - 1);
+
+        // 1. Confirmed app users: the authority issues a code, the user enters it and consents, and the phone's
+        // own reporting flow (Bluezone.Device.Reporting) uploads its keys and heard tokens (F0). A phone with no
+        // key in the window yet (confirmed before its first day began) tries again at the next sync.
+        var waiting = new List<int>();
+        foreach (var person in _pendingCodes)
+        {
+            var phone = _phones[person]!;
+            phone.Clock.Set(now);
+            if (phone.Device.OwnKeys.Keys.Count == 0)
+            {
+                waiting.Add(person);
+                continue;
+            }
+
+            var infected = _epidemic.InfectedStep(person);
+            DateOnly? onset = _epidemic.IsAsymptomatic(person) ? null : _options.StartDate.AddDays((int)Math.Floor((double)infected / Whereabouts.StepsPerDay) + _options.Epidemic.IncubationDays);
+            if (onset > today)
+            {
+                onset = null;
+            }
+
+            var code = await exchange.Server.IssueCodeAsync(person, today, onset, cancellationToken);
+            var reporting = new ReportUploads(exchange.Api, phone.Store, new ExposureWarnings(phone.Store), phone.Clock);
+            var consent = await reporting.PrepareConfirmedAsync(code, cancellationToken);
+            var outcome = await reporting.UploadConfirmedAsync(consent, cancellationToken);
+            if (outcome.Accepted)
+            {
+                // The confirmation time is when the result came back, not when the code was entered at the sync.
+                _detections.Uploaded(person, UploadedKeys(phone, consent), ReportType.ConfirmedTest, _start + (Step * _confirmedStep[person]));
+            }
+            else
+            {
+                _detections.Refused("publish " + outcome.ErrorCode);
+            }
+        }
+
+        _pendingCodes.Clear();
+        _pendingCodes.AddRange(waiting);
+
+        // 2. The server publishes the batch due now; 3. phones download what is new and match.
+        await exchange.Server.PublishDueAsync(cancellationToken);
+        var files = await exchange.NewExportsAsync(cancellationToken);
+        if (files.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var file in files)
+        {
+            foreach (var key in file.Published.Keys)
+            {
+                _detections.Published(key.Key);
+            }
+        }
+
+        var recursive = new List<int>();
+        for (var person = 0; person < _people; person++)
+        {
+            if (_phones[person] is not { } phone)
+            {
+                continue;
+            }
+
+            var before = _detections.LevelOf(person);
+            SightingLog? log = null;
+            foreach (var file in files)
+            {
+                var windows = file.Published.Keys.Count == 0 ? [] : exchange.Matcher.Match(file.Published, log ??= SightingLog.Build(phone.Store.LoadScanInstances()));
+                var days = ExposureScoring.Score(windows, exchange.Configuration)
+                    .Select(d => new RecordedExposureDay(d.Key.Key.KeyData.ToArray(), d.Key.Key.RollingStartIntervalNumber.Value, d.Day, d.ReportType, d.WeightedMinutes, d.IsRisky))
+                    .ToList();
+                phone.Store.RecordProcessedExport(file.Name, days, now);
+            }
+
+            var status = ExposureWarnings.Compute(phone.Store);
+            if (status.Level <= before || status.Level == WarningLevel.F0)
+            {
+                continue;
+            }
+
+            _detections.Warned(person, status.Level, now, day, phone.Store.LoadExposureDays());
+            var compliance = status.Level == WarningLevel.F1 ? _options.Response.F1Compliance : _options.Response.F2Compliance;
+            if (Draw.Uniform(_seed, (long)Purpose.Compliance, person, (long)status.Level) < compliance)
+            {
+                _stayHomeUntil[person] = Math.Max(_stayHomeUntil[person], step + (_options.Response.QuarantineDays * Whereabouts.StepsPerDay));
+                if (status.Level == WarningLevel.F1)
+                {
+                    _testResults.Enqueue((person, true), step + (_options.Epidemic.TestingDelayDays * Whereabouts.StepsPerDay));
+                }
+            }
+
+            if (status.Level == WarningLevel.F1 && Draw.Uniform(_seed, (long)Purpose.Consent, person) < _options.Response.RecursiveConsentShare)
+            {
+                recursive.Add(person);
+            }
+        }
+
+        // 4. F1s who consent warn their own contacts: a recursive upload, accepted only with a contact proof.
+        foreach (var person in recursive)
+        {
+            var phone = _phones[person]!;
+            phone.Clock.Set(now);
+            var reporting = new ReportUploads(exchange.Api, phone.Store, new ExposureWarnings(phone.Store), phone.Clock);
+            var consent = reporting.PrepareRecursive();
+            var outcome = await reporting.UploadRecursiveAsync(consent, cancellationToken);
+            if (outcome.Accepted)
+            {
+                _detections.Uploaded(person, UploadedKeys(phone, consent), ReportType.Recursive, now);
+            }
+            else
+            {
+                _detections.Refused("recursive " + outcome.ErrorCode);
+            }
+        }
+    }
+
+    /// <summary>The keys a consent covered (the simulator's record of whose key is whose; the server never learns it).</summary>
+    private static List<TemporaryExposureKey> UploadedKeys(SimulatedPhone phone, ReportConsent consent)
+    {
+        var days = consent.KeyDays.ToHashSet();
+        return [.. phone.Device.OwnKeys.Keys.Where(k => days.Contains(k.RollingStartIntervalNumber.Day))];
+    }
+}
+
+/// <summary>Who is who in a run, when a test or a what-if scenario fixes it instead of drawing it.</summary>
+/// <param name="AppUsers">People with the app from day 0; null: drawn with the adoption share.</param>
+/// <param name="InitialInfections">Who is infected at the start, and on which day (≤ 0); null: drawn.</param>
+public sealed record SimulationCast(IReadOnlyList<int>? AppUsers = null, IReadOnlyList<InitialInfection>? InitialInfections = null);
+
+/// <summary>One person infected at the start of a run, on <paramref name="Day"/> (0 or negative: before the start).</summary>
+public sealed record InitialInfection(int Person, int Day);
+
+/// <summary>What a run produced: the epidemic, the truth, and what the phones and server detected.</summary>
+internal sealed record RunOutcome(int NewInfections, int[] DailyInfections, int[] DailyConfirmed, GroundTruth Truth, Detections Detections, int AppUsers, int F1Infected);
+
+/// <summary>The HTTP side of a run: the in-process server and one client for the phones' requests.</summary>
+internal sealed class ServerExchange : IAsyncDisposable
+{
+    private readonly HashSet<string> _seen = [];
+    private readonly ECDsa _publicKey;
+
+    private ServerExchange(InProcessServer server, ServerApi api, ECDsa publicKey, DeviceConfiguration configuration)
+    {
+        Server = server;
+        Api = api;
+        _publicKey = publicKey;
+        Configuration = configuration;
+    }
+
+    public InProcessServer Server { get; }
+
+    /// <summary>The phones' client. One instance serves every phone: it holds no per-phone state.</summary>
+    public ServerApi Api { get; }
+
+    public DeviceConfiguration Configuration { get; }
+
+    public ExposureMatcher Matcher { get; } = new();
+
+    public static async Task<ServerExchange> StartAsync(TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var server = await InProcessServer.StartAsync(clock, cancellationToken);
+        var api = new ServerApi(server.Address);
+        var publicKey = ExposureSync.ImportPublicKey(await api.GetPublicKeyPemAsync(cancellationToken));
+        var configuration = (await api.GetConfigurationAsync(cancellationToken)).Verify(publicKey);
+        return new ServerExchange(server, api, publicKey, configuration);
+    }
+
+    /// <summary>
+    /// Downloads the export files not seen before, checks each signature with the pinned key and derives every
+    /// key's identifiers once: the derivation is the same for every phone, so it is shared (DESIGN.md §9).
+    /// </summary>
+    public async Task<IReadOnlyList<DownloadedExport>> NewExportsAsync(CancellationToken cancellationToken)
+    {
+        var index = await Api.GetExportIndexAsync(null, cancellationToken);
+        var result = new List<DownloadedExport>();
+        foreach (var name in index.Files)
+        {
+            if (!_seen.Add(name))
+            {
+                continue;
+            }
+
+            var export = ExportArchive.Read(await Api.GetExportFileAsync(name, cancellationToken));
+            if (!export.Verify(_publicKey))
+            {
+                throw new CryptographicException($"The export {name} does not verify with the server's key.");
+            }
+
+            result.Add(new DownloadedExport(name, PublishedIdentifiers.Derive(export.Batch.Keys)));
+        }
+
+        return result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Api.Dispose();
+        _publicKey.Dispose();
+        await Server.DisposeAsync();
+    }
+}
+
+internal sealed record DownloadedExport(string Name, PublishedIdentifiers Published);

@@ -1,0 +1,49 @@
+using Bluezone.Device;
+using Bluezone.Device.Radio;
+using Bluezone.Device.Storage;
+using Bluezone.Simulation.World;
+
+namespace Bluezone.Simulation.Radio;
+
+/// <summary>
+/// One app user's phone: the real device core with an in-memory radio and store, and the physical model of its
+/// radio (which model it is). The simulator pumps it at the times it asks for and delivers advertisements
+/// only while it scans.
+/// </summary>
+internal sealed class SimulatedPhone : IDisposable
+{
+    private readonly SimulationSecrets _secrets;
+
+    public SimulatedPhone(int person, PhoneModel model, PhoneModels models, SimulatedClock clock, int seed)
+    {
+        Person = person;
+        Model = model;
+        Clock = clock;
+        Store = new InMemoryDeviceStore();
+        _secrets = new SimulationSecrets((int)Draw.Hash(seed, (long)Purpose.Secrets, person));
+        Radio = new InMemoryRadio();
+        Device = new BluezoneDevice(Radio, Store, clock, new DeviceOptions { Model = model.Name }, models.Table, new Random((int)Draw.Hash(seed, (long)Purpose.AdvertOffset, person)), _secrets);
+    }
+
+    public int Person { get; }
+
+    /// <summary>This phone's view of the simulated time (phones in different places are pumped on different threads).</summary>
+    public SimulatedClock Clock { get; }
+
+    public PhoneModel Model { get; }
+
+    public InMemoryDeviceStore Store { get; }
+
+    public InMemoryRadio Radio { get; }
+
+    public BluezoneDevice Device { get; }
+
+    /// <summary>How many scans had started when the simulator last looked (a new one means: deliver adverts now).</summary>
+    public int ScansSeen { get; set; }
+
+    public void Dispose()
+    {
+        Device.Dispose();
+        _secrets.Dispose();
+    }
+}
