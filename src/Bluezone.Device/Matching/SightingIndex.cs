@@ -1,5 +1,8 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Bluezone.Protocol.Keys;
 
 namespace Bluezone.Device.Matching;
@@ -117,22 +120,74 @@ public sealed class SightingIndex
     public int FindAll(ReadOnlySpan<RollingProximityIdentifier> candidates, List<SightingMatch> matches)
     {
         var found = 0;
+        var c = 0;
+        if (Avx2.IsSupported && _blocks <= uint.MaxValue)
+        {
+            c = FindAllAvx2(candidates, matches, ref found);
+        }
+
         ref var filter = ref MemoryMarshal.GetArrayDataReference(_filter);
-        for (var c = 0; c < candidates.Length; c++)
+        for (; c < candidates.Length; c++)
         {
             var high = candidates[c].High;
             var low = candidates[c].Low;
-            if (!Test(ref filter, _blocks, high, low))
+            if (Test(ref filter, _blocks, high, low))
             {
-                continue;
+                found += Report(c, high, low, matches);
             }
+        }
 
-            var i = Locate(high, low);
-            for (; i >= 0 && i < _high.Length && _high[i] == high && _low[i] == low; i++)
+        return found;
+    }
+
+    /// <summary>
+    /// The filter test for four candidates at a time: one gather fetches their four filter words, so the
+    /// ~99 % of candidates that were never heard cost a fraction of the scalar test's instructions. Returns
+    /// how many candidates it covered; the scalar loop does the rest.
+    /// </summary>
+    private unsafe int FindAllAvx2(ReadOnlySpan<RollingProximityIdentifier> candidates, List<SightingMatch> matches, ref int found)
+    {
+        var c = 0;
+        fixed (ulong* filter = _filter)
+        fixed (RollingProximityIdentifier* candidate = candidates)
+        {
+            var blocks = Vector256.Create(_blocks).AsUInt32();
+            var fieldMask = Vector256.Create(63UL);
+            var one = Vector256<ulong>.One;
+            for (; c + 4 <= candidates.Length; c += 4)
             {
-                matches.Add(new SightingMatch(c, _positions[i]));
-                found++;
+                // Two loads hold (High, Low) of four candidates; unpacking gives lanes in the order 0, 2, 1, 3.
+                var first = Avx.LoadVector256((ulong*)(candidate + c));
+                var second = Avx.LoadVector256((ulong*)(candidate + c + 2));
+                var high = Avx2.UnpackLow(first, second);
+                var low = Avx2.UnpackHigh(first, second);
+                var word = Avx2.ShiftRightLogical(Avx2.Multiply(high.AsUInt32(), blocks), 32);
+                var words = Avx2.GatherVector256((long*)filter, word.AsInt64(), 8).AsUInt64();
+                var mask = Avx2.ShiftLeftLogicalVariable(one, low & fieldMask)
+                    | Avx2.ShiftLeftLogicalVariable(one, Avx2.ShiftRightLogical(low, 6) & fieldMask)
+                    | Avx2.ShiftLeftLogicalVariable(one, Avx2.ShiftRightLogical(low, 12) & fieldMask);
+                var passed = Avx.MoveMask(Avx2.CompareEqual(words & mask, mask).AsDouble());
+                while (passed != 0)
+                {
+                    var lane = BitOperations.TrailingZeroCount(passed);
+                    passed &= passed - 1;
+                    var index = c + ((lane >> 1) | ((lane & 1) << 1)); // lanes 0, 1, 2, 3 hold candidates 0, 2, 1, 3
+                    found += Report(index, candidate[index].High, candidate[index].Low, matches);
+                }
             }
+        }
+
+        return c;
+    }
+
+    /// <summary>Exact look-up of a candidate that passed the filter; appends its matches.</summary>
+    private int Report(int candidateIndex, ulong high, ulong low, List<SightingMatch> matches)
+    {
+        var found = 0;
+        for (var i = Locate(high, low); i >= 0 && i < _high.Length && _high[i] == high && _low[i] == low; i++)
+        {
+            matches.Add(new SightingMatch(candidateIndex, _positions[i]));
+            found++;
         }
 
         return found;
