@@ -95,15 +95,9 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
             await File.WriteAllBytesAsync(Path.Combine(directory, "export.bin"), export.ExportBin.ToArray());
             await File.WriteAllBytesAsync(Path.Combine(directory, "signature.der"), export.Signatures[0].Signature.ToArray());
             await File.WriteAllTextAsync(Path.Combine(directory, "public.pem"), await Fixture.Client.GetStringAsync("/v1/exports/public-key.pem"));
-            var openssl = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("openssl", ["dgst", "-sha256", "-verify", "public.pem", "-signature", "signature.der", "export.bin"])
-            {
-                WorkingDirectory = directory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            })!;
-            var output = await openssl.StandardOutput.ReadToEndAsync() + await openssl.StandardError.ReadToEndAsync();
-            await openssl.WaitForExitAsync();
-            Assert.True(openssl.ExitCode == 0, output);
+            var (verified, output) = Bluezone.Tests.OpenSsl.Check("dgst", "-sha256", "-verify", Path.Combine(directory, "public.pem"),
+                "-signature", Path.Combine(directory, "signature.der"), Path.Combine(directory, "export.bin"));
+            Assert.True(verified, output);
             Assert.Contains("Verified OK", output);
         }
         finally

@@ -8,7 +8,21 @@ namespace Bluezone.Tests;
 /// </summary>
 internal static class OpenSsl
 {
+    /// <summary>Runs openssl with <paramref name="input"/> on stdin; returns stdout, throws when it fails.</summary>
     public static byte[] Run(byte[] input, params string[] args)
+    {
+        var (exitCode, output, error) = Execute(input, args);
+        return exitCode == 0 ? output : throw new InvalidOperationException($"openssl {string.Join(' ', args)} failed: {error}");
+    }
+
+    /// <summary>Runs openssl for a verdict (e.g. <c>dgst -verify</c>): whether it succeeded, and what it printed.</summary>
+    public static (bool Success, string Output) Check(params string[] args)
+    {
+        var (exitCode, output, error) = Execute([], args);
+        return (exitCode == 0, System.Text.Encoding.UTF8.GetString(output) + error);
+    }
+
+    private static (int ExitCode, byte[] Output, string Error) Execute(byte[] input, string[] args)
     {
         var start = new ProcessStartInfo("openssl")
         {
@@ -28,11 +42,6 @@ internal static class OpenSsl
         using var output = new MemoryStream();
         process.StandardOutput.BaseStream.CopyTo(output);
         process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"openssl {string.Join(' ', args)} failed: {errorTask.Result}");
-        }
-
-        return output.ToArray();
+        return (process.ExitCode, output.ToArray(), errorTask.Result);
     }
 }

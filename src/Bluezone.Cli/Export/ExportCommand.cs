@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Bluezone.Cli.Keys;
 using Bluezone.Protocol;
 using Bluezone.Protocol.Export;
+using Bluezone.Server.Exports;
 
 namespace Bluezone.Cli.Export;
 
@@ -43,7 +43,7 @@ internal static class ExportCommand
             var info = new ExportSignatureInfo(parse.GetValue(keyId), parse.GetValue(keyVersion));
             var batch = ExportBatch.Covering(regionCode, exported, [info]);
             var keyPath = parse.GetRequiredValue(signingKey).FullName;
-            using var key = SigningKeyFiles.Load(keyPath);
+            using var key = SigningKeyFile.Load(keyPath);
             RequirePrivateKey(key, keyPath);
             var zip = ExportArchive.Create(batch, key);
 
@@ -76,7 +76,7 @@ internal static class ExportCommand
             bool? valid = null;
             if (parse.GetValue(publicKey) is { } keyFile)
             {
-                using var key = SigningKeyFiles.Load(keyFile.FullName);
+                using var key = SigningKeyFile.Load(keyFile.FullName);
                 valid = export.Verify(key);
             }
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Bluezone.Protocol;
 using Bluezone.Protocol.Keys;
 using Bluezone.Protocol.Time;
+using Bluezone.Server.Exports;
 
 namespace Bluezone.Cli.Keys;
 
@@ -57,8 +58,13 @@ internal static class KeysCommand
         command.SetAction((parse, output) =>
         {
             var file = parse.GetRequiredValue(outFile);
-            var publicFile = SigningKeyFiles.PublicKeyPathFor(file.FullName);
-            SigningKeyFiles.Create(file.FullName, publicFile);
+            var publicFile = SigningKeyFile.PublicKeyPathFor(file.FullName);
+            if (File.Exists(file.FullName))
+            {
+                throw new IOException($"{file.FullName} already exists; refusing to overwrite a signing key");
+            }
+
+            SigningKeyFile.Create(file.FullName).Dispose();
             output.WriteLine($"private key: {file.FullName}");
             output.WriteLine($"public key:  {publicFile}");
             return ExitCodes.Success;

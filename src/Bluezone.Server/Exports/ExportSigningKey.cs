@@ -33,28 +33,7 @@ public sealed class ExportSigningKey : IDisposable
 
     private static ECDsa Load(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"The signing key file {path} does not exist (create one with: bluezone keys signing-key --out {path})");
-        }
-
-        var key = ECDsa.Create();
-        try
-        {
-            key.ImportFromPem(File.ReadAllText(path));
-        }
-        catch (ArgumentException)
-        {
-            key.Dispose();
-            throw new InvalidDataException($"{path} holds no EC private key in PEM form");
-        }
-
-        if (key.KeySize != 256)
-        {
-            key.Dispose();
-            throw new InvalidDataException($"{path}: exports are signed with P-256; this key has {key.KeySize} bits");
-        }
-
+        var key = SigningKeyFile.Load(path);
         try
         {
             // A public key alone cannot sign: say so at start, not at the first batch.
@@ -71,30 +50,14 @@ public sealed class ExportSigningKey : IDisposable
 
     private static ECDsa Create(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
         try
         {
-            using (var writer = new StreamWriter(path, options))
-            {
-                writer.Write(key.ExportPkcs8PrivateKeyPem());
-            }
+            return SigningKeyFile.Create(path);
         }
         catch (IOException) when (File.Exists(path))
         {
             // Another instance sharing the directory created it first: use that one.
-            key.Dispose();
             return Load(path);
         }
-
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        File.WriteAllText(Path.Combine(directory, Path.GetFileNameWithoutExtension(path) + ".pub.pem"), key.ExportSubjectPublicKeyInfoPem() + "\n");
-        return key;
     }
 }

@@ -13,20 +13,17 @@ public sealed partial class DeriveBenchmarkCommandTests
     [InlineData(2)]
     public void Derive_ends_with_the_keys_per_second_line(int threads)
     {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
+        var run = CliRun.Of("bench", "derive", "--keys", "20000", "--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        var exitCode = BluezoneCommand.Invoke(["bench", "derive", "--keys", "20000", "--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture)], output, error);
-
-        Assert.Equal(0, exitCode);
-        var lines = output.ToString().TrimEnd('\n').Split('\n');
+        Assert.Equal(0, run.ExitCode);
+        var lines = run.Output.TrimEnd('\n').Split('\n');
         Assert.Matches(LastLine(), lines[^1]);
         Assert.True(long.Parse(lines[^1].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) > 0);
         Assert.Contains("keys: 20000", lines);
         Assert.Contains($"threads: {threads}", lines);
         Assert.Contains(lines, l => Regex.IsMatch(l, "^checksum: [0-9a-f]{16}$"));
         Assert.Contains(lines, l => Regex.IsMatch(l, "^peak: [0-9]+ keys/s per thread"));
-        Assert.Contains("bench derive: 20000 keys", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("bench derive: 20000 keys", run.Error, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -36,13 +33,10 @@ public sealed partial class DeriveBenchmarkCommandTests
     [InlineData("--threads", "100000")]
     public void Out_of_range_counts_are_usage_errors(string option, string value)
     {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
+        var run = CliRun.Of("bench", "derive", option, value);
 
-        var exitCode = BluezoneCommand.Invoke(["bench", "derive", option, value], output, error);
-
-        Assert.Equal(2, exitCode);
-        Assert.Equal("", output.ToString());
-        Assert.StartsWith("bluezone: " + option + " must be", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("", run.Output);
+        Assert.StartsWith("bluezone: " + option + " must be", run.Error, StringComparison.Ordinal);
     }
 }

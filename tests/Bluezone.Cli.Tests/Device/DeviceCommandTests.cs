@@ -182,10 +182,8 @@ public sealed class DeviceCommandTests : IDisposable
 
     private static (int Code, string Output, string Error) Run(params string[] args)
     {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = BluezoneCommand.Invoke(args, output, error);
-        return (code, output.ToString().Replace("\r\n", "\n", StringComparison.Ordinal), error.ToString());
+        var run = CliRun.Of(args);
+        return (run.ExitCode, run.Output, run.Error);
     }
 
     /// <summary>

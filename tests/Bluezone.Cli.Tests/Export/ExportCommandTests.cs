@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json;
 using Bluezone.Protocol.Export;
@@ -25,10 +24,8 @@ public sealed class ExportCommandTests : IDisposable
 
     private static (int Code, string Out, string Err) Run(params string[] args)
     {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = BluezoneCommand.Invoke(args, output, error);
-        return (code, output.ToString(), error.ToString());
+        var run = CliRun.Of(args);
+        return (run.ExitCode, run.Output, run.Error);
     }
 
     /// <summary>Creates a signing key with the real verb; returns (private, public) paths.</summary>
@@ -245,36 +242,20 @@ public sealed class ExportCommandTests : IDisposable
         File.WriteAllBytes(PathOf("export.bin"), export.ExportBin.ToArray());
         File.WriteAllBytes(PathOf("ours.der"), export.Signatures[0].Signature.ToArray());
 
-        var (verified, verifyOutput) = Openssl("dgst", "-sha256", "-verify", publicKey, "-signature", PathOf("ours.der"), PathOf("export.bin"));
+        var (verified, verifyOutput) = OpenSsl.Check("dgst", "-sha256", "-verify", publicKey, "-signature", PathOf("ours.der"), PathOf("export.bin"));
         Assert.True(verified, verifyOutput);
         Assert.Contains("Verified OK", verifyOutput, StringComparison.Ordinal);
 
         var tampered = export.ExportBin.ToArray();
         tampered[^1] ^= 1;
         File.WriteAllBytes(PathOf("tampered.bin"), tampered);
-        Assert.False(Openssl("dgst", "-sha256", "-verify", publicKey, "-signature", PathOf("ours.der"), PathOf("tampered.bin")).Success);
+        Assert.False(OpenSsl.Check("dgst", "-sha256", "-verify", publicKey, "-signature", PathOf("ours.der"), PathOf("tampered.bin")).Success);
 
-        var (signed, signOutput) = Openssl("dgst", "-sha256", "-sign", privateKey, "-out", PathOf("theirs.der"), PathOf("export.bin"));
+        var (signed, signOutput) = OpenSsl.Check("dgst", "-sha256", "-sign", privateKey, "-out", PathOf("theirs.der"), PathOf("export.bin"));
         Assert.True(signed, signOutput);
         var theirs = new ExportSignature(export.Signatures[0].Info, 1, 1, File.ReadAllBytes(PathOf("theirs.der")));
         using var key = System.Security.Cryptography.ECDsa.Create();
         key.ImportFromPem(File.ReadAllText(publicKey));
         Assert.True(theirs.Verify(export.ExportBin, key));
-    }
-
-    /// <summary>Runs the openssl binary (present on Debian and Ubuntu, where the tests run).</summary>
-    private static (bool Success, string Output) Openssl(params string[] args)
-    {
-        var start = new ProcessStartInfo("openssl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("openssl did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode == 0, stdout.Result + stderr);
     }
 }

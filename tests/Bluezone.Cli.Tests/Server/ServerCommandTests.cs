@@ -70,9 +70,7 @@ public sealed class ServerCommandTests : IDisposable
 
     private static (int Exit, string Output, string Error) Run(params string[] args)
     {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = BluezoneCommand.Invoke(args, output, error);
-        return (exit, output.ToString(), error.ToString());
+        var run = CliRun.Of(args);
+        return (run.ExitCode, run.Output, run.Error);
     }
 }
