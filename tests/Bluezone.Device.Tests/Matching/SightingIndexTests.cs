@@ -11,13 +11,18 @@ public sealed class SightingIndexTests
     [Fact]
     public void Finds_exactly_the_indexed_identifiers_with_their_positions()
     {
-        Gen.Select(Rpi.Array[0, 3000], Rpi.Array[0, 3000]).Sample((heard, others) =>
+        // Heard identifiers repeat (one RPI heard in several scans), and candidates come shuffled so that every
+        // lane of the eight-wide filter test and the scalar tail see hits.
+        Gen.Select(Rpi.Array[0, 3000], Rpi.Array[0, 3000], Gen.Int).Sample((distinct, others, seed) =>
         {
+            var random = new Random(seed);
+            var heard = distinct.Concat(distinct.Where(_ => random.Next(4) == 0)).OrderBy(_ => random.Next()).ToArray();
+            var candidates = others.Concat(distinct).OrderBy(_ => random.Next()).ToArray();
             var index = SightingIndex.Build(heard);
             var matches = new List<SightingMatch>();
-            index.FindAll([.. others, .. heard], matches);
+            index.FindAll(candidates, matches);
             var positions = heard.Select((h, p) => (h, p)).ToLookup(x => x.h, x => x.p);
-            var expected = others.Concat(heard).SelectMany((rpi, c) => positions[rpi].Select(p => new SightingMatch(c, p)));
+            var expected = candidates.SelectMany((rpi, c) => positions[rpi].Select(p => new SightingMatch(c, p)));
             Assert.Equal(expected.OrderBy(m => m.CandidateIndex).ThenBy(m => m.Position), matches.OrderBy(m => m.CandidateIndex).ThenBy(m => m.Position));
         }, iter: 200);
     }
