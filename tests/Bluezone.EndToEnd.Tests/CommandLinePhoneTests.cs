@@ -96,6 +96,90 @@ public sealed class CommandLinePhoneTests : IDisposable
         Assert.Contains("no change", again.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_export_file_from_another_authority_is_checked_and_matched_by_device_import()
+    {
+        // A's broadcast yesterday; B sat close to it for 20 minutes (B's log comes from A's own advertisements).
+        var a = Path.Combine(_root, "A");
+        var b = Path.Combine(_root, "B");
+        var from = new DateTimeOffset(DateTimeOffset.UtcNow.UtcDateTime.Date.AddDays(-1).AddHours(10), TimeSpan.Zero);
+        var rotations = Run("device", "advertise", "--data", a, "--from", from.ToString("O", CultureInfo.InvariantCulture), "--minutes", "25").Lines.Select(l => l.Split(' ')).ToList();
+        var log = new StringBuilder("unix_ms,address,rssi,adv_hex\n");
+        for (var t = from.AddMinutes(2); t < from.AddMinutes(22); t = t.AddSeconds(2))
+        {
+            var on = rotations.Last(r => long.Parse(r[0], CultureInfo.InvariantCulture) <= t.ToUnixTimeMilliseconds());
+            log.Append(CultureInfo.InvariantCulture, $"{t.ToUnixTimeMilliseconds()},{on[1]},{Town.RssiFor(Town.Close)},{on[2]}\n");
+        }
+
+        var logPath = Path.Combine(_root, "b-log.csv");
+        File.WriteAllText(logPath, log.ToString());
+        Assert.Equal(0, Run("device", "replay", logPath, "--data", b).ExitCode);
+
+        // Another authority publishes A's key in its own export, signed with its own key.
+        Bluezone.Protocol.Keys.TemporaryExposureKey key;
+        using (var store = Bluezone.Device.Storage.DeviceStore.Open(a))
+        {
+            key = Assert.Single(store.LoadOwnKeys());
+        }
+
+        var signingKey = Path.Combine(_root, "other.key.pem");
+        Assert.Equal(0, Run("keys", "signing-key", "--out", signingKey).ExitCode);
+        var publicKey = Path.Combine(_root, "other.pub.pem");
+        using (var ecdsa = System.Security.Cryptography.ECDsa.Create())
+        {
+            ecdsa.ImportFromPem(File.ReadAllText(signingKey));
+            File.WriteAllText(publicKey, ecdsa.ExportSubjectPublicKeyInfoPem());
+        }
+
+        var keysJson = Path.Combine(_root, "keys.json");
+        File.WriteAllText(keysJson, string.Create(CultureInfo.InvariantCulture, $$"""[{"key":"{{Convert.ToHexString(key.KeyData)}}","rollingStartIntervalNumber":{{key.RollingStartIntervalNumber.Value}},"rollingPeriod":144,"reportType":1}]"""));
+        var export = Path.Combine(_root, "other.zip");
+        Assert.Equal(0, Run("export", "build", "--keys", keysJson, "--signing-key", signingKey, "--out", export, "--region", "XX").ExitCode);
+
+        // B has never synced, so it has no pinned key: the key must be given.
+        Assert.Equal(2, Run("device", "import", export, "--data", b).ExitCode);
+
+        // A tampered copy is refused and changes nothing.
+        var tampered = Path.Combine(_root, "tampered.zip");
+        var bytes = File.ReadAllBytes(export);
+        using (var zip = new System.IO.Compression.ZipArchive(new MemoryStream(bytes), System.IO.Compression.ZipArchiveMode.Read))
+        using (var copy = File.Create(tampered))
+        using (var output = new System.IO.Compression.ZipArchive(copy, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            foreach (var entry in zip.Entries)
+            {
+                using var source = entry.Open();
+                using var buffer = new MemoryStream();
+                source.CopyTo(buffer);
+                var content = buffer.ToArray();
+                if (entry.Name == "export.bin")
+                {
+                    content[^1] ^= 1;
+                }
+
+                using var target = output.CreateEntry(entry.FullName).Open();
+                target.Write(content);
+            }
+        }
+
+        var refused = Run("device", "import", tampered, "--data", b, "--public-key", publicKey);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("refused local/", refused.Output, StringComparison.Ordinal);
+        Assert.Equal("""{"level":"safe","exposureDate":null}""", Assert.Single(Run("device", "status", "--data", b, "--json").Lines));
+
+        var imported = Run("device", "import", export, "--data", b, "--public-key", publicKey);
+        Assert.True(imported.ExitCode == 0, imported.Output + imported.Error);
+        Assert.Contains("(1 keys, 1 matched days)", imported.Output, StringComparison.Ordinal);
+        var day = from.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        Assert.Equal($$"""{"level":"F1","exposureDate":"{{day}}"}""", Assert.Single(Run("device", "status", "--data", b, "--json").Lines));
+
+        // The other authority's key was used for that file only: B pinned nothing.
+        using (var store = Bluezone.Device.Storage.DeviceStore.Open(b))
+        {
+            Assert.Null(store.LoadSyncState().PinnedPublicKeyPem);
+        }
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -13,12 +13,13 @@ namespace Bluezone.Cli.Device;
 /// <summary><c>bluezone device …</c>: the phone's core from the command line — energy model and scan-log replay.</summary>
 internal static class DeviceCommand
 {
-    public static Command Create() => new("device", "One phone from the command line (a data directory is one phone): broadcast, replay, sync, report, status, energy.")
+    public static Command Create() => new("device", "One phone from the command line (a data directory is one phone): broadcast, replay, sync, import, report, status, energy.")
     {
         CreateEnergy(),
         CreateReplay(),
         PhoneCommands.CreateAdvertise(),
         PhoneCommands.CreateSync(),
+        PhoneCommands.CreateImport(),
         PhoneCommands.CreateReport(),
         PhoneCommands.CreateStatus(),
     };

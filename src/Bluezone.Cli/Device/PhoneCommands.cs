@@ -166,6 +166,40 @@ internal static class PhoneCommands
         return command;
     }
 
+    public static Command CreateImport()
+    {
+        var data = DataOption();
+        var file = new Argument<FileInfo>("EXPORT.zip") { Description = "A signed export file (export.bin + export.sig in a zip), from any server that follows the format." };
+        var publicKey = new Option<FileInfo?>("--public-key") { Description = "PEM of the key the file must be signed with (used for this file only; another authority's key does not replace the pinned one). Without it: the key this phone pinned at its first sync." };
+        var command = new Command("import", "Check, match and score one export file received outside a sync (another authority's export, a field test).")
+        {
+            file, data, publicKey,
+        };
+        command.SetAction((parse, output) =>
+        {
+            using var store = OpenExisting(parse.GetRequiredValue(data));
+            var pem = parse.GetValue(publicKey) is { } pemFile
+                ? File.ReadAllText(pemFile.FullName)
+                : store.LoadSyncState().PinnedPublicKeyPem ?? throw new ArgumentException("no verification key: pass --public-key, or sync with a server first so its key is pinned");
+            using var key = ExposureSync.ImportPublicKey(pem);
+            var bytes = File.ReadAllBytes(parse.GetRequiredValue(file).FullName);
+            var name = ExportImport.LocalName(bytes);
+            var outcome = new ExportImport(store, TimeProvider.System).Import(name, bytes, key);
+            if (outcome.Refusal is { } reason)
+            {
+                output.WriteLine($"refused {name}: {reason}");
+            }
+            else
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"processed {name} ({outcome.Keys} keys, {outcome.MatchedDays} matched days)"));
+            }
+
+            output.WriteLine("status: " + StatusText(ExposureWarnings.Compute(store)));
+            return outcome.Refusal is null ? ExitCodes.Success : ExitCodes.CheckFailed;
+        });
+        return command;
+    }
+
     public static Command CreateStatus()
     {
         var data = DataOption();

@@ -5,7 +5,6 @@ using Bluezone.Device.Storage;
 using Bluezone.Device.Warnings;
 using Bluezone.Protocol;
 using Bluezone.Protocol.Configuration;
-using Bluezone.Protocol.Export;
 
 namespace Bluezone.Device.Sync;
 
@@ -24,7 +23,7 @@ public sealed class ExposureSync
     private readonly ExposureWarnings _warnings;
     private readonly TimeProvider _time;
     private readonly SyncOptions _options;
-    private readonly ExposureMatcher _matcher;
+    private readonly ExportImport _import;
     private readonly RandomNumberGenerator? _random;
 
     /// <param name="time">The phone's clock (records when files were processed).</param>
@@ -41,7 +40,7 @@ public sealed class ExposureSync
         _store = store;
         _warnings = warnings;
         _time = time;
-        _matcher = new ExposureMatcher(matching);
+        _import = new ExportImport(store, time, _options, matching);
         _random = random;
     }
 
@@ -198,27 +197,7 @@ public sealed class ExposureSync
             return ("download failed: " + e.Message, 0);
         }
 
-        SignedExport export;
-        try
-        {
-            export = ExportArchive.Read(bytes, _options.MaxExportFileBytes);
-        }
-        catch (Exception e) when (e is ProtocolFormatException or InvalidDataException)
-        {
-            return ("malformed: " + e.Message, 0);
-        }
-
-        if (!export.FromArchive || !export.Verify(publicKey))
-        {
-            return ("the signature does not verify with the pinned key", 0);
-        }
-
-        var keys = export.Batch.Keys;
-        var windows = keys.Count == 0 ? [] : _matcher.Match(keys, log(), _options.MatchThreads);
-        var days = ExposureScoring.Score(windows, configuration)
-            .Select(d => new RecordedExposureDay(d.Key.Key.KeyData.ToArray(), d.Key.Key.RollingStartIntervalNumber.Value, d.Day, d.ReportType, d.WeightedMinutes, d.IsRisky))
-            .ToList();
-        _store.RecordProcessedExport(name, days, _time.GetUtcNow());
-        return (null, keys.Count);
+        var outcome = _import.Import(name, bytes, publicKey, configuration, log);
+        return (outcome.Refusal, outcome.Keys);
     }
 }
