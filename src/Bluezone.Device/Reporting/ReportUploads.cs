@@ -17,7 +17,8 @@ namespace Bluezone.Device.Reporting;
 /// days, or test date − 14 days, to today), today's cut to now; the heard tokens hash every RPI it heard in that
 /// window at an attenuation that counts toward exposure risk (<see cref="HeardTokenAttenuationLimit"/>).</item>
 /// <item>F1: consent → POST /v1/publish/recursive with the keys from the first risky exposure day to today. The server
-/// accepts it only with a contact proof; a refusal comes back with its stable error code.</item>
+/// accepts it only with a contact proof; a refusal comes back with its stable error code. An F1 that later tests
+/// positive uploads as F0 all the same: the server publishes its RECURSIVE keys again as confirmed.</item>
 /// </list>
 /// </summary>
 public sealed class ReportUploads

@@ -97,7 +97,7 @@ public sealed class ConfirmedUploads(BluezoneDbContext db, DatabaseWrites writes
             }
             catch (DbUpdateException e) when (DatabaseWrites.IsUniqueViolation(e))
             {
-                return ((null, ApiError.Conflict("key_already_published", "A key in this upload has already been published; nothing was stored.")), false);
+                return ((null, ApiError.Conflict("key_already_published", "A key in this upload has already been published as confirmed; nothing was stored.")), false);
             }
 
             if (set is not null)

@@ -33,7 +33,7 @@ public sealed class RecursiveUploads(BluezoneDbContext db, DatabaseWrites writes
         if (contact is not { } exposure)
         {
             metrics.Upload("recursive", "contact_proof_failed");
-            return (null, ApiError.Forbidden("contact_proof_failed", "None of these keys was heard close to a confirmed case; nothing was stored."));
+            return (null, ApiError.Forbidden("contact_proof_failed", "None of these keys was heard by a confirmed case's phone during its infectious window; nothing was stored."));
         }
 
         var exposureDay = exposure.Day;
