@@ -428,6 +428,89 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
     }
 
     [Fact]
+    public async Task An_F1_who_tests_positive_publishes_its_recursive_keys_again_as_confirmed_and_only_once()
+    {
+        // An F0 heard the F1's key of day −3; the F1 uploads days −3 and −2 recursively; both are exported.
+        var f1Keys = ApiClient.KeysForDays(Now, daysAgo: 2, days: 2);
+        await PublishF0WhoHeardAsync(f1Keys[^1]);
+        Assert.Equal(2, (int)(await ApiClient.OkJsonAsync(await Api.PublishRecursiveAsync(ApiClient.Body(f1Keys))))["inserted"]!);
+        await PublishedExports.AdvanceUntilExportedAsync(Fixture.Server, Fixture.Time, f1Keys.Select(k => k.KeyData.ToArray()), reportType: (int)ReportType.Recursive);
+        var filesBefore = (await Api.IndexAsync()).Length;
+
+        // The F1 tests positive (onset yesterday): its confirmed upload, the same two keys and today's, is accepted …
+        var onset = Today.AddDays(-1);
+        var confirmedKeys = f1Keys.Append(ApiClient.KeysForDays(Now, daysAgo: 1, days: 1)[0]).ToList();
+        var token = await Api.NewUploadTokenAsync(Today, onset);
+        Assert.Equal(3, (int)(await ApiClient.OkJsonAsync(await Api.PublishAsync(token, ApiClient.Body(confirmedKeys))))["inserted"]!);
+
+        // … and the next export carries them as CONFIRMED_TEST with their days since onset, in a later file than the
+        // recursive copies, which stay where they were.
+        await PublishedExports.AdvanceUntilExportedAsync(Fixture.Server, Fixture.Time, confirmedKeys.Select(k => k.KeyData.ToArray()), reportType: (int)ReportType.ConfirmedTest);
+        var index = await Api.IndexAsync();
+        var exported = await PublishedExports.DownloadAllAsync(Fixture.Client);
+        foreach (var key in f1Keys)
+        {
+            var copies = exported.Where(e => e.Key.Key.KeyData.SequenceEqual(key.KeyData)).ToList();
+            Assert.Equal(2, copies.Count);
+            var recursive = Assert.Single(copies, c => c.Key.ReportType == ReportType.Recursive);
+            var confirmed = Assert.Single(copies, c => c.Key.ReportType == ReportType.ConfirmedTest);
+            Assert.Equal(key.Day.DayNumber - onset.DayNumber, confirmed.Key.DaysSinceOnsetOfSymptoms);
+            Assert.True(Array.IndexOf(index, recursive.File) < filesBefore, recursive.File);
+            Assert.True(Array.IndexOf(index, confirmed.File) >= filesBefore, confirmed.File);
+        }
+
+        // A second confirmed upload of any of these keys is refused whole, with the token left unspent; so is a
+        // recursive copy of a key that is now confirmed.
+        var second = await Api.NewUploadTokenAsync(Today, onset);
+        var before = await RowCounts.ReadAsync(Fixture.Server);
+        await ApiClient.AssertErrorAsync(await Api.PublishAsync(second, ApiClient.Body([f1Keys[0], .. ApiClient.KeysForDays(Now, 4, 1)])), HttpStatusCode.Conflict, "key_already_published");
+        await ApiClient.AssertErrorAsync(await Api.PublishAsync(second, ApiClient.Body([confirmedKeys[^1]])), HttpStatusCode.Conflict, "key_already_published");
+        await ApiClient.AssertErrorAsync(await Api.PublishRecursiveAsync(ApiClient.Body([f1Keys[^1]])), HttpStatusCode.Conflict, "key_already_published");
+        Assert.Equal(before, await RowCounts.ReadAsync(Fixture.Server));
+        await ApiClient.OkJsonAsync(await Api.PublishAsync(second, ApiClient.Body(ApiClient.KeysForDays(Now, 4, 1))));
+    }
+
+    [Fact]
+    public async Task A_recursive_key_not_exported_yet_is_replaced_by_its_confirmed_copy_and_parallel_upgrades_store_it_once()
+    {
+        var f1Keys = ApiClient.KeysForDays(Now, daysAgo: 1, days: 3);
+        await PublishF0WhoHeardAsync(f1Keys[^1]);
+        await ApiClient.OkJsonAsync(await Api.PublishRecursiveAsync(ApiClient.Body(f1Keys)));
+
+        // Before any batch, ten confirmed uploads of the same keys (different tokens, different orders) race.
+        var tokens = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Api.NewUploadTokenAsync(Today)));
+        var before = await RowCounts.ReadAsync(Fixture.Server);
+        var responses = await Task.WhenAll(tokens.Select((token, i) =>
+            Api.PublishAsync(token, ApiClient.Body(i % 2 == 0 ? f1Keys : Enumerable.Reverse(f1Keys)))));
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
+        {
+            await ApiClient.AssertErrorAsync(refused, HttpStatusCode.Conflict, "key_already_published");
+        }
+
+        // The confirmed rows replaced the unexported recursive ones: as many keys as before, one token spent.
+        var after = await RowCounts.ReadAsync(Fixture.Server);
+        Assert.Equal(before.Keys, after.Keys);
+        Assert.Equal(before.UsedTokens + 1, after.UsedTokens);
+
+        // So the export lists each key once, as confirmed: no file names a key twice.
+        await PublishedExports.AdvanceUntilExportedAsync(Fixture.Server, Fixture.Time, f1Keys.Select(k => k.KeyData.ToArray()), reportType: (int)ReportType.ConfirmedTest);
+        var exported = await PublishedExports.DownloadAllAsync(Fixture.Client);
+        foreach (var key in f1Keys)
+        {
+            Assert.Equal(ReportType.ConfirmedTest, Assert.Single(exported, e => e.Key.Key.KeyData.SequenceEqual(key.KeyData)).Key.ReportType);
+        }
+    }
+
+    /// <summary>A fresh F0 whose upload carries the heard token of an RPI of <paramref name="heardKey"/> (a contact proof for it).</summary>
+    private async Task PublishF0WhoHeardAsync(TemporaryExposureKey heardKey)
+    {
+        var rpi = KeySchedule.ComputeRollingProximityIdentifier(KeySchedule.DeriveRollingProximityIdentifierKey(heardKey.KeyData), heardKey.RollingStartIntervalNumber + 40);
+        var token = await Api.NewUploadTokenAsync(Today);
+        await ApiClient.OkJsonAsync(await Api.PublishAsync(token, ApiClient.Body(ApiClient.KeysForDays(Now, 1, 1), [HeardToken.FromRollingProximityIdentifier(rpi).ToArray()])));
+    }
+
+    [Fact]
     public async Task Authority_calls_need_a_valid_API_key_and_a_code_reports_its_status()
     {
         var body = new JsonObject { ["caseRef"] = "HN-1", ["testDate"] = Today.ToString("yyyy-MM-dd"), ["reportType"] = "confirmed" };

@@ -14,10 +14,11 @@ namespace Bluezone.Device.Reporting;
 /// <list type="bullet">
 /// <item>F0: code → upload token (POST /v1/verify) → <see cref="ReportConsent"/> (which days' keys, how many heard
 /// tokens) → upload (POST /v1/publish) → level F0. The keys are this phone's own for the infectious window (onset − 2
-/// days, or test date − 14 days, to today), today's cut to now; the heard tokens hash every RPI it heard at close
-/// attenuation in that window.</item>
+/// days, or test date − 14 days, to today), today's cut to now; the heard tokens hash every RPI it heard in that
+/// window at an attenuation that counts toward exposure risk (<see cref="HeardTokenAttenuationLimit"/>).</item>
 /// <item>F1: consent → POST /v1/publish/recursive with the keys from the first risky exposure day to today. The server
-/// accepts it only with a contact proof; a refusal comes back with its stable error code.</item>
+/// accepts it only with a contact proof; a refusal comes back with its stable error code. An F1 that later tests
+/// positive uploads as F0 all the same: the server publishes its RECURSIVE keys again as confirmed.</item>
 /// </list>
 /// </summary>
 public sealed class ReportUploads
@@ -30,6 +31,16 @@ public sealed class ReportUploads
 
     /// <summary>Heard tokens the server accepts in one upload.</summary>
     public const int MaxHeardTokens = 50_000;
+
+    /// <summary>
+    /// dB added to the last weighted bucket's bound when choosing heard tokens, for radio asymmetry. The F0 stored
+    /// each attenuation assuming the default sender tx power (−24 dBm): it cannot know the sender's true one, which
+    /// the F1's matching uses. A sender weaker than assumed therefore looks farther to the F0 than the same contact
+    /// scored at the F1; 6 dB covers the tx power of 95 % of the models in the 2020-06-13 calibration table
+    /// (−30 dBm and up). Per-direction shadowing (≈ 6 dB, REFERENCE.md) is left to the many scans of a contact
+    /// long enough to be risky: one of them within the limit is enough.
+    /// </summary>
+    public const int HeardTokenMarginDb = 6;
 
     private readonly ServerApi _api;
     private readonly IDeviceStore _store;
@@ -169,17 +180,51 @@ public sealed class ReportUploads
     }
 
     /// <summary>
-    /// Heard tokens of every distinct RPI heard at close attenuation (immediate or near) since <paramref name="from"/>.
-    /// The server takes at most 50,000; a phone that heard more keeps the most recent ones.
+    /// The highest typical attenuation (dB, as the phone stored it) at which a heard RPI becomes a heard token: the
+    /// upper bound of the farthest attenuation bucket that has a non-zero weight in <paramref name="configuration"/>,
+    /// plus <see cref="HeardTokenMarginDb"/>; no bound (<see cref="int.MaxValue"/>) when the "other" bucket itself
+    /// counts, and none heard at all (−1) when no bucket does.
+    /// </summary>
+    /// <remarks>
+    /// A phone becomes F1 from a risk score that counts every bucket with a non-zero weight (by default the medium
+    /// one, weight 0.5, too), so an F0 that kept only "close" RPIs (immediate and near) would refuse the contact
+    /// proof to many genuine F1s: radio is asymmetric, and the F1 that heard the F0 at medium attenuation is often
+    /// heard by the F0 at medium too. Heard tokens therefore cover exactly what can count toward risk, under the
+    /// same signed configuration the phones score with (DESIGN.md §6, docs/device.md "Reporting").
+    /// </remarks>
+    public static int HeardTokenAttenuationLimit(DeviceConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var weights = configuration.AttenuationWeights;
+        if (weights[^1] > 0)
+        {
+            return int.MaxValue;
+        }
+
+        for (var bucket = configuration.AttenuationThresholds.Length - 1; bucket >= 0; bucket--)
+        {
+            if (weights[bucket] > 0)
+            {
+                return configuration.AttenuationThresholds[bucket] + HeardTokenMarginDb;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// Heard tokens of every distinct RPI heard since <paramref name="from"/> at an attenuation within
+    /// <see cref="HeardTokenAttenuationLimit"/> (in any one scan). The server takes at most 50,000; a phone that
+    /// heard more keeps the most recent ones.
     /// </summary>
     private List<HeardToken> HeardTokens(DateOnly from, DeviceConfiguration configuration)
     {
         var fromMs = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
-        var near = configuration.AttenuationThresholds[1];
+        var limit = HeardTokenAttenuationLimit(configuration);
         var lastHeard = new Dictionary<RollingProximityIdentifier, long>();
         foreach (var instance in _store.LoadScanInstances())
         {
-            if (instance.ScanStartUnixMs >= fromMs && instance.TypicalAttenuation <= near)
+            if (instance.ScanStartUnixMs >= fromMs && instance.TypicalAttenuation <= limit)
             {
                 lastHeard[instance.Rpi] = Math.Max(lastHeard.GetValueOrDefault(instance.Rpi), instance.ScanStartUnixMs);
             }

@@ -96,15 +96,18 @@ public sealed partial class DeviceStore
         {
             foreach (var day in days)
             {
-                // One row per (key, rolling start, day): a key listed in two files scores its day once.
+                // One row per (key, rolling start, day): a key listed in two files scores its day once, and the score
+                // that warns more is kept (a key published RECURSIVE, then CONFIRMED_TEST, warns as F1).
+                if (RecordedDay(t, day.KeyData, day.RollingStart, day.Day) is { } recorded && !day.Outranks(recorded))
+                {
+                    continue;
+                }
+
                 Run(
                     t,
                     """
-                    INSERT INTO exposure_days(key, rolling_start, day, report_type, weighted_minutes, risky)
+                    INSERT OR REPLACE INTO exposure_days(key, rolling_start, day, report_type, weighted_minutes, risky)
                     VALUES ($key, $start, $day, $type, $minutes, $risky)
-                    ON CONFLICT(key, rolling_start, day) DO UPDATE SET
-                        weighted_minutes = max(weighted_minutes, excluded.weighted_minutes),
-                        risky = max(risky, excluded.risky)
                     """,
                     ("$key", day.KeyData),
                     ("$start", day.RollingStart),
@@ -127,14 +130,7 @@ public sealed partial class DeviceStore
         var days = new List<RecordedExposureDay>();
         while (reader.Read())
         {
-            var type = reader.GetInt32(3);
-            days.Add(new RecordedExposureDay(
-                (byte[])reader[0],
-                reader.GetInt32(1),
-                DayFromUnixDay(reader.GetInt32(2)),
-                Enum.IsDefined((ReportType)type) ? (ReportType)type : ReportType.Unknown,
-                reader.GetDouble(4),
-                reader.GetInt32(5) != 0));
+            days.Add(ReadExposureDay(reader));
         }
 
         return days;
@@ -221,6 +217,33 @@ public sealed partial class DeviceStore
         }
 
         return values;
+    }
+
+    private RecordedExposureDay? RecordedDay(SqliteTransaction t, byte[] key, int rollingStart, DateOnly day)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = t;
+        command.CommandText = """
+            SELECT key, rolling_start, day, report_type, weighted_minutes, risky FROM exposure_days
+            WHERE key = $key AND rolling_start = $start AND day = $day
+            """;
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$start", rollingStart);
+        command.Parameters.AddWithValue("$day", UnixDay(day));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadExposureDay(reader) : null;
+    }
+
+    private static RecordedExposureDay ReadExposureDay(SqliteDataReader reader)
+    {
+        var type = reader.GetInt32(3);
+        return new RecordedExposureDay(
+            (byte[])reader[0],
+            reader.GetInt32(1),
+            DayFromUnixDay(reader.GetInt32(2)),
+            Enum.IsDefined((ReportType)type) ? (ReportType)type : ReportType.Unknown,
+            reader.GetDouble(4),
+            reader.GetInt32(5) != 0);
     }
 
     private void SetState(SqliteTransaction t, string name, string value) =>

@@ -26,7 +26,7 @@ public interface IExposureStore
 
     /// <summary>
     /// Marks <paramref name="fileName"/> processed and records its scored days, in one transaction. A day already
-    /// recorded for the same key keeps one row (the larger score).
+    /// recorded for the same key keeps one row: the one that warns more (<see cref="RecordedExposureDay.Outranks"/>).
     /// </summary>
     void RecordProcessedExport(string fileName, IReadOnlyList<RecordedExposureDay> days, DateTimeOffset processedAt);
 

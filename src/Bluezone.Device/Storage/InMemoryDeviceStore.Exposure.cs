@@ -45,9 +45,10 @@ public sealed partial class InMemoryDeviceStore
         foreach (var day in days)
         {
             var id = (Convert.ToBase64String(day.KeyData), day.RollingStart, day.Day);
-            _exposures[id] = _exposures.TryGetValue(id, out var known)
-                ? known with { WeightedMinutes = Math.Max(known.WeightedMinutes, day.WeightedMinutes), IsRisky = known.IsRisky || day.IsRisky }
-                : day;
+            if (!_exposures.TryGetValue(id, out var known) || day.Outranks(known))
+            {
+                _exposures[id] = day;
+            }
         }
 
         _processed.Add(fileName);

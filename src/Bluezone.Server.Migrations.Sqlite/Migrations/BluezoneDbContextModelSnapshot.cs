@@ -212,12 +212,17 @@ namespace Bluezone.Server.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("KeyData")
-                        .IsUnique();
-
                     b.HasIndex("ReceivedAt");
 
                     b.HasIndex("ExportBatchId", "AvailableAt");
+
+                    b.HasIndex(new[] { "KeyData" }, "IX_published_keys_KeyData_Confirmed")
+                        .IsUnique()
+                        .HasFilter("\"ReportType\" <> 4");
+
+                    b.HasIndex(new[] { "KeyData" }, "IX_published_keys_KeyData_Recursive")
+                        .IsUnique()
+                        .HasFilter("\"ReportType\" = 4");
 
                     b.ToTable("published_keys", (string)null);
                 });

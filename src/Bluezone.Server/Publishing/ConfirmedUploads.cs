@@ -3,6 +3,7 @@ using Bluezone.Protocol.Time;
 using Bluezone.Server.Hosting;
 using Bluezone.Server.Privacy;
 using Bluezone.Server.Storage;
+using Bluezone.Server.Verification;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bluezone.Server.Publishing;
@@ -10,7 +11,9 @@ namespace Bluezone.Server.Publishing;
 /// <summary>
 /// An F0's upload (POST /v1/publish): spends the upload token and stores the keys and heard tokens, all in one
 /// transaction. The token is spent by a conditional update, so of concurrent uploads with one token exactly one
-/// is stored; if storing fails (e.g. a key was already published) the token stays unspent and nothing is kept.
+/// is stored; if storing fails (e.g. a key was already published as confirmed) the token stays unspent and nothing
+/// is kept. A key published earlier as RECURSIVE (its owner was an F1 and has now tested positive) is published
+/// again as confirmed, so its contacts become F1 rather than F2.
 /// </summary>
 public sealed class ConfirmedUploads(BluezoneDbContext db, DatabaseWrites writes, SecretHasher hasher, TimeProvider time, ServerMetrics metrics)
 {
@@ -70,6 +73,7 @@ public sealed class ConfirmedUploads(BluezoneDbContext db, DatabaseWrites writes
             var onset = row.SymptomOnsetDate ?? row.TestDate;
             var kept = upload!.Keys.Where(k => k.Day >= windowStart)
                 .OrderBy(k => k.KeyData.ToArray(), KeyBytesOrder.Instance).ToList();
+            await WithdrawUnexportedRecursiveCopiesAsync(kept, ct);
             foreach (var key in kept)
             {
                 db.PublishedKeys.Add(ToRow(key, row.ReportType, key.Day.DayNumber - onset.DayNumber, now));
@@ -93,7 +97,7 @@ public sealed class ConfirmedUploads(BluezoneDbContext db, DatabaseWrites writes
             }
             catch (DbUpdateException e) when (DatabaseWrites.IsUniqueViolation(e))
             {
-                return ((null, ApiError.Conflict("key_already_published", "A key in this upload has already been published; nothing was stored.")), false);
+                return ((null, ApiError.Conflict("key_already_published", "A key in this upload has already been published as confirmed; nothing was stored.")), false);
             }
 
             if (set is not null)
@@ -113,6 +117,33 @@ public sealed class ConfirmedUploads(BluezoneDbContext db, DatabaseWrites writes
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Deletes the RECURSIVE rows of these keys that no export holds yet: the confirmed copy replaces them, so no
+    /// export file lists one key twice. A recursive row already exported stays (phones have it; the confirmed copy
+    /// follows in the next batch and outranks it on the phone). Deleted in id order, the order in which the publisher
+    /// claims keys, so on PostgreSQL an upload and a batch wait for each other instead of deadlocking; a row the
+    /// publisher claimed meanwhile is simply not deleted, and a batch that loses a row to this delete rolls back and
+    /// is published again at the next tick.
+    /// </summary>
+    private async Task WithdrawUnexportedRecursiveCopiesAsync(List<TemporaryExposureKey> keys, CancellationToken cancellationToken)
+    {
+        var ids = new List<long>();
+        foreach (var key in keys)
+        {
+            var data = key.KeyData.ToArray();
+            ids.AddRange(await db.PublishedKeys.AsNoTracking()
+                .Where(k => k.KeyData == data && k.ReportType == ReportTypes.Recursive && k.ExportBatchId == null)
+                .Select(k => k.Id)
+                .ToListAsync(cancellationToken));
+        }
+
+        ids.Sort();
+        foreach (var id in ids)
+        {
+            await db.PublishedKeys.Where(k => k.Id == id && k.ExportBatchId == null).ExecuteDeleteAsync(cancellationToken);
+        }
     }
 
     internal static PublishedKey ToRow(TemporaryExposureKey key, int reportType, int daysSinceOnset, DateTimeOffset now) => new()

@@ -12,6 +12,8 @@ namespace Bluezone.Server.Publishing;
 /// </summary>
 public sealed class RecursiveUploads(BluezoneDbContext db, DatabaseWrites writes, ContactProof proof, TimeProvider time, ServerMetrics metrics)
 {
+    private static ApiError AlreadyPublished => ApiError.Conflict("key_already_published", "A key in this upload has already been published; nothing was stored.");
+
     public async Task<(PublishResponse? Response, ApiError? Error)> PublishAsync(PublishRequest request, bool chaff, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -31,7 +33,7 @@ public sealed class RecursiveUploads(BluezoneDbContext db, DatabaseWrites writes
         if (contact is not { } exposure)
         {
             metrics.Upload("recursive", "contact_proof_failed");
-            return (null, ApiError.Forbidden("contact_proof_failed", "None of these keys was heard close to a confirmed case; nothing was stored."));
+            return (null, ApiError.Forbidden("contact_proof_failed", "None of these keys was heard by a confirmed case's phone during its infectious window; nothing was stored."));
         }
 
         var exposureDay = exposure.Day;
@@ -40,6 +42,17 @@ public sealed class RecursiveUploads(BluezoneDbContext db, DatabaseWrites writes
             .OrderBy(k => k.KeyData.ToArray(), KeyBytesOrder.Instance).ToList();
         var result = await writes.RunAsync(db, async ct =>
         {
+            // A key already published as confirmed gains nothing from a RECURSIVE copy (phones take the confirmed one);
+            // the unique indexes cover each role separately, so this role change is checked here.
+            foreach (var key in kept)
+            {
+                var data = key.KeyData.ToArray();
+                if (await db.PublishedKeys.AsNoTracking().AnyAsync(k => k.KeyData == data && k.ReportType != ReportTypes.Recursive, ct))
+                {
+                    return ((null, AlreadyPublished), false);
+                }
+            }
+
             foreach (var key in kept)
             {
                 // An F1 has no known symptom onset, so its keys carry none and phones weigh them 1 (the configuration's
@@ -56,7 +69,7 @@ public sealed class RecursiveUploads(BluezoneDbContext db, DatabaseWrites writes
             }
             catch (DbUpdateException e) when (DatabaseWrites.IsUniqueViolation(e))
             {
-                return ((null, ApiError.Conflict("key_already_published", "A key in this upload has already been published; nothing was stored.")), false);
+                return ((null, AlreadyPublished), false);
             }
 
             return (((PublishResponse?)new PublishResponse(kept.Count), (ApiError?)null), true);

@@ -86,6 +86,51 @@ public sealed class ExposureStoreTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public void A_key_published_recursive_then_confirmed_counts_its_day_once_at_the_higher_level(string kind)
+    {
+        var store = Open(kind);
+        try
+        {
+            var warnings = new ExposureWarnings(store);
+            var raised = new List<WarningLevel>();
+            warnings.WarningRaised += (_, e) => raised.Add(e.Current.Level);
+
+            // The key's owner uploaded it as an F1: this phone is F2. The owner then tests positive and the same key
+            // comes again as CONFIRMED_TEST, with a smaller score (days since onset now known): the day becomes F1.
+            var key = Enumerable.Range(1, 16).Select(i => (byte)i).ToArray();
+            store.RecordProcessedExport("1-2-00001.zip", [new RecordedExposureDay(key, 100, Day, ReportType.Recursive, 30, true)], Now);
+            Assert.Equal(WarningLevel.F2, warnings.Refresh().Level);
+            store.RecordProcessedExport("2-3-00001.zip", [new RecordedExposureDay([.. key], 100, Day, ReportType.ConfirmedTest, 16, true)], Now);
+            var day = Assert.Single(store.LoadExposureDays());
+            Assert.Equal((ReportType.ConfirmedTest, 16.0, true), (day.ReportType, day.WeightedMinutes, day.IsRisky));
+            Assert.Equal(new WarningStatus(WarningLevel.F1, Day, Day, ReportType.ConfirmedTest), warnings.Refresh());
+
+            // The recursive copy again (a file processed late) does not take the day back down to F2.
+            store.RecordProcessedExport("0-1-00001.zip", [new RecordedExposureDay([.. key], 100, Day, ReportType.Recursive, 40, true)], Now);
+            Assert.Equal(ReportType.ConfirmedTest, Assert.Single(store.LoadExposureDays()).ReportType);
+            Assert.Equal(WarningLevel.F1, warnings.Refresh().Level);
+
+            // Both copies in one file, either order: one row, the confirmed one. A confirmed score below the threshold
+            // does not undo a risky recursive one: the phone keeps the highest level it reached.
+            var other = Enumerable.Repeat((byte)9, 16).ToArray();
+            store.RecordProcessedExport("3-4-00001.zip", [
+                new RecordedExposureDay(other, 100, Day.AddDays(1), ReportType.ConfirmedTest, 5, false),
+                new RecordedExposureDay([.. other], 100, Day.AddDays(1), ReportType.Recursive, 20, true),
+                new RecordedExposureDay([.. other], 100, Day.AddDays(2), ReportType.ConfirmedTest, 18, true),
+                new RecordedExposureDay([.. other], 100, Day.AddDays(2), ReportType.Recursive, 25, true),
+            ], Now);
+            var days = store.LoadExposureDays().Where(d => d.KeyData.SequenceEqual(other)).ToList();
+            Assert.Equal([(Day.AddDays(1), ReportType.Recursive), (Day.AddDays(2), ReportType.ConfirmedTest)], days.Select(d => (d.Day, d.ReportType)));
+            Assert.Equal([WarningLevel.F2, WarningLevel.F1], raised);
+        }
+        finally
+        {
+            (store as IDisposable)?.Dispose();
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public void Sync_state_and_a_pending_token_are_kept_and_an_upload_spends_the_token(string kind)
     {
         var store = Open(kind);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Bluezone.Protocol.Contacts;
 using Bluezone.Server;
 using Bluezone.Server.Storage;
 using Bluezone.Server.Verification;
@@ -143,6 +144,14 @@ public sealed class LoopbackServer : IAsyncDisposable
         file.Content = change(original);
         await db.SaveChangesAsync();
         return original;
+    }
+
+    /// <summary>Every heard token the server stored from F0 uploads (to hold against what the consent summary promised).</summary>
+    public async Task<List<HeardToken>> HeardTokensAsync()
+    {
+        await using var db = await _app.Services.GetRequiredService<IDbContextFactory<BluezoneDbContext>>().CreateDbContextAsync();
+        var rows = await db.HeardTokens.Select(t => new { t.High, t.Low }).ToListAsync();
+        return [.. rows.Select(t => new HeardToken(unchecked((ulong)t.High), unchecked((ulong)t.Low)))];
     }
 
     public async ValueTask DisposeAsync()

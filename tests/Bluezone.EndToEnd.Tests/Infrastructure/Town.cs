@@ -13,8 +13,9 @@ public sealed class Town : IDisposable
     /// <summary>RSSI for an attenuation with the defaults both sides use (tx −24 dBm, RSSI correction −4 dB).</summary>
     public static int RssiFor(int attenuationDb) => -24 + 4 - attenuationDb;
 
-    public const int Close = 50; // immediate bucket (≤ 55 dB)
-    public const int Far = 85;   // "other" bucket (> 73 dB): weight 0
+    public const int Close = 50;  // immediate bucket (≤ 55 dB)
+    public const int Medium = 70; // medium bucket (≤ 73 dB): weight 0.5
+    public const int Far = 85;    // "other" bucket (> 73 dB): weight 0, and beyond the heard-token margin (79 dB)
 
     private readonly List<Phone> _phones = [];
 
@@ -41,6 +42,13 @@ public sealed class Town : IDisposable
     /// <summary>Only <paramref name="listener"/> hears <paramref name="speaker"/> (the other way the signal is lost, e.g. a pocket).</summary>
     public void Overhears(TimeSpan duration, Phone listener, Phone speaker, int attenuationDb) =>
         Run(duration, [(listener, speaker, attenuationDb)]);
+
+    /// <summary>
+    /// Asymmetric radio: each listed listener hears its speaker at its own attenuation for <paramref name="duration"/>
+    /// (the two directions of one pair may differ, as shadowing and phone calibration do).
+    /// </summary>
+    public void Hearing(TimeSpan duration, params (Phone Listener, Phone Speaker, int AttenuationDb)[] hearing) =>
+        Run(duration, hearing);
 
     private void Run(TimeSpan duration, (Phone Listener, Phone Speaker, int AttenuationDb)[] hearing)
     {

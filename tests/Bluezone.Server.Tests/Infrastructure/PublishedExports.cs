@@ -28,9 +28,10 @@ public static class PublishedExports
 
     /// <summary>
     /// Moves the clock a batch interval at a time until the server has put all <paramref name="keys"/> in a batch
-    /// (the background publisher wakes on the fake clock); fails after a few real seconds per step.
+    /// (the background publisher wakes on the fake clock); fails after a few real seconds per step. With
+    /// <paramref name="reportType"/>, only rows of that report type count (a key may be published in two roles).
     /// </summary>
-    public static async Task AdvanceUntilExportedAsync(ServerInstance server, FakeTimeProvider time, IEnumerable<byte[]> keys, int maxBatches = 5)
+    public static async Task AdvanceUntilExportedAsync(ServerInstance server, FakeTimeProvider time, IEnumerable<byte[]> keys, int maxBatches = 5, int? reportType = null)
     {
         var wanted = keys.ToList();
         for (var batch = 0; batch < maxBatches; batch++)
@@ -39,7 +40,7 @@ public static class PublishedExports
             var deadline = DateTime.UtcNow.AddSeconds(5);
             while (DateTime.UtcNow < deadline)
             {
-                var exported = await server.QueryAsync(db => db.PublishedKeys.Where(k => k.ExportBatchId != null).Select(k => k.KeyData).ToListAsync());
+                var exported = await server.QueryAsync(db => db.PublishedKeys.Where(k => k.ExportBatchId != null && (reportType == null || k.ReportType == reportType)).Select(k => k.KeyData).ToListAsync());
                 if (wanted.All(w => exported.Any(e => e.AsSpan().SequenceEqual(w))))
                 {
                     return;
