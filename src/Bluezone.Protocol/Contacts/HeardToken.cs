@@ -6,7 +6,7 @@ using Bluezone.Protocol.Keys;
 namespace Bluezone.Protocol.Contacts;
 
 /// <summary>
-/// What an F0 uploads for each RPI it heard close by (DESIGN.md §6): the first 16 bytes of
+/// What an F0 uploads for each RPI it heard close enough to count toward risk (DESIGN.md §6; the limit is set in Device/Reporting): the first 16 bytes of
 /// <c>SHA-256("BZ-HEARD-v1" ‖ RPI)</c>. The server holds only these hashes; given an F1's published key it can
 /// derive that key's RPIs, hash them the same way and check the contact proof, but it cannot reverse a
 /// token into an identifier, nor link it to anyone.
