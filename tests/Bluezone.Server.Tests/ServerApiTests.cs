@@ -260,16 +260,8 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
     public async Task Parallel_uploads_of_the_same_keys_in_different_orders_store_them_once_and_refuse_the_rest()
     {
         var keys = ApiClient.KeysForDays(Now, 1, 6);
-        var tokens = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Api.NewUploadTokenAsync(Today)));
         var before = await RowCounts.ReadAsync(Fixture.Server);
-        var responses = await Task.WhenAll(tokens.Select((token, i) =>
-            Api.PublishAsync(token, ApiClient.Body(i % 2 == 0 ? keys : Enumerable.Reverse(keys)))));
-
-        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
-        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
-        {
-            await ApiClient.AssertErrorAsync(refused, HttpStatusCode.Conflict, "key_already_published");
-        }
+        await RaceConfirmedUploadsAsync(keys);
 
         var after = await RowCounts.ReadAsync(Fixture.Server);
         Assert.Equal(before.Keys + keys.Count, after.Keys);
@@ -478,15 +470,8 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
         await ApiClient.OkJsonAsync(await Api.PublishRecursiveAsync(ApiClient.Body(f1Keys)));
 
         // Before any batch, ten confirmed uploads of the same keys (different tokens, different orders) race.
-        var tokens = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Api.NewUploadTokenAsync(Today)));
         var before = await RowCounts.ReadAsync(Fixture.Server);
-        var responses = await Task.WhenAll(tokens.Select((token, i) =>
-            Api.PublishAsync(token, ApiClient.Body(i % 2 == 0 ? f1Keys : Enumerable.Reverse(f1Keys)))));
-        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
-        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
-        {
-            await ApiClient.AssertErrorAsync(refused, HttpStatusCode.Conflict, "key_already_published");
-        }
+        await RaceConfirmedUploadsAsync(f1Keys);
 
         // The confirmed rows replaced the unexported recursive ones: as many keys as before, one token spent.
         var after = await RowCounts.ReadAsync(Fixture.Server);
@@ -499,6 +484,19 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
         foreach (var key in f1Keys)
         {
             Assert.Equal(ReportType.ConfirmedTest, Assert.Single(exported, e => e.Key.Key.KeyData.SequenceEqual(key.KeyData)).Key.ReportType);
+        }
+    }
+
+    /// <summary>Ten confirmed uploads of the same keys, each with its own token, half in reverse order, at once: one wins, the rest get 409.</summary>
+    private async Task RaceConfirmedUploadsAsync(IReadOnlyList<TemporaryExposureKey> keys)
+    {
+        var tokens = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Api.NewUploadTokenAsync(Today)));
+        var responses = await Task.WhenAll(tokens.Select((token, i) =>
+            Api.PublishAsync(token, ApiClient.Body(i % 2 == 0 ? keys : Enumerable.Reverse(keys)))));
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
+        {
+            await ApiClient.AssertErrorAsync(refused, HttpStatusCode.Conflict, "key_already_published");
         }
     }
 
