@@ -9,7 +9,7 @@ public sealed class SightingIndexTests
     private static readonly Gen<RollingProximityIdentifier> Rpi = Gen.Select(Gen.ULong, Gen.ULong, (h, l) => new RollingProximityIdentifier(h, l));
 
     [Fact]
-    public void Finds_exactly_the_indexed_identifiers_with_their_positions()
+    public void Every_filter_test_finds_exactly_the_indexed_identifiers_with_their_positions()
     {
         // Heard identifiers repeat (one RPI heard in several scans), and candidates come shuffled so that every
         // lane of the eight-wide filter test and the scalar tail see hits.
@@ -19,11 +19,14 @@ public sealed class SightingIndexTests
             var heard = distinct.Concat(distinct.Where(_ => random.Next(4) == 0)).OrderBy(_ => random.Next()).ToArray();
             var candidates = others.Concat(distinct).OrderBy(_ => random.Next()).ToArray();
             var index = SightingIndex.Build(heard);
-            var matches = new List<SightingMatch>();
-            index.FindAll(candidates, matches);
             var positions = heard.Select((h, p) => (h, p)).ToLookup(x => x.h, x => x.p);
-            var expected = candidates.SelectMany((rpi, c) => positions[rpi].Select(p => new SightingMatch(c, p)));
-            Assert.Equal(expected.OrderBy(m => m.CandidateIndex).ThenBy(m => m.Position), matches.OrderBy(m => m.CandidateIndex).ThenBy(m => m.Position));
+            var expected = candidates.SelectMany((rpi, c) => positions[rpi].Select(p => new SightingMatch(c, p))).OrderBy(m => m.CandidateIndex).ThenBy(m => m.Position).ToList();
+            foreach (var test in Enum.GetValues<FilterTest>())
+            {
+                var matches = new List<SightingMatch>();
+                Assert.Equal(expected.Count, index.FindAll(candidates, matches, test));
+                Assert.Equal(expected, matches.OrderBy(m => m.CandidateIndex).ThenBy(m => m.Position));
+            }
         }, iter: 200);
     }
 
