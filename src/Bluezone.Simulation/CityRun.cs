@@ -63,6 +63,7 @@ internal sealed class CityRun
 
     private readonly GroundTruth _truth;
     private readonly Detections _detections;
+    private readonly RunProfile _profile = new();
 
     public CityRun(ScenarioOptions options, Whereabouts world, PhoneModels models, SimulationCast cast, bool withApp)
     {
@@ -117,6 +118,7 @@ internal sealed class CityRun
             for (var step = 0; step < TotalSteps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                var started = _profile.Start();
                 var day = step / Whereabouts.StepsPerDay;
                 var stepStart = _start + (Step * step);
                 if (step % Whereabouts.StepsPerDay == 0)
@@ -126,19 +128,28 @@ internal sealed class CityRun
                 }
 
                 TestResults(step);
+                _profile.Stop(RunPhase.Other, started);
                 if (exchange is not null && step % syncSteps == 0)
                 {
                     _clock.Set(stepStart);
                     await SyncAsync(exchange, step, cancellationToken);
                 }
 
+                started = _profile.Start();
                 PlaceEveryone(step, day);
+                _profile.Stop(RunPhase.Place, started);
+                started = _profile.Start();
                 MeetAndInfect(step, day);
+                _profile.Stop(RunPhase.Meet, started);
+                started = _profile.Start();
                 PumpPhones(stepStart + Step, step, day);
+                _profile.Stop(RunPhase.PumpAndHear, started);
                 if ((step + 1) % Whereabouts.StepsPerDay == 0)
                 {
+                    started = _profile.Start();
                     _clock.Set(stepStart + Step);
                     EndOfDay(day);
+                    _profile.Stop(RunPhase.EndOfDay, started);
                     progress?.Invoke((double)(day + 1) / _options.Days);
                 }
             }
@@ -172,6 +183,11 @@ internal sealed class CityRun
             {
                 phone?.Dispose();
             }
+
+            foreach (var lane in _lanes)
+            {
+                _profile.AddLane(lane.PumpTicks, lane.HearTicks);
+            }
         }
 
         return new RunOutcome(
@@ -181,7 +197,8 @@ internal sealed class CityRun
             _truth,
             _detections,
             _appUsers,
-            _detections.WarnedF1.Count(_epidemic.IsInfected));
+            _detections.WarnedF1.Count(_epidemic.IsInfected),
+            _profile);
     }
 
     private static int[] Pad(List<int> values, int length)
@@ -370,11 +387,15 @@ internal sealed class CityRun
         {
             var phone = _phones[person]!;
             phone.Clock.Set(new DateTimeOffset(ticks, TimeSpan.Zero));
+            var started = _profile.Start();
             var next = phone.Device.Pump();
+            var pumped = _profile.Start();
+            lane.PumpTicks += pumped - started;
             if (phone.Radio.ScansStarted != phone.ScansSeen)
             {
                 phone.ScansSeen = phone.Radio.ScansStarted;
                 Hear(phone, ticks, step, day);
+                lane.HearTicks += _profile.Start() - pumped;
             }
 
             var wake = Math.Max(next.UtcTicks, ticks + TimeSpan.TicksPerMillisecond);
@@ -394,6 +415,11 @@ internal sealed class CityRun
         public int Phones { get; set; }
 
         public PriorityQueue<int, long> Queue { get; } = new();
+
+        /// <summary>Time in the device's Pump and in delivering advertisements (for the profile).</summary>
+        public long PumpTicks { get; set; }
+
+        public long HearTicks { get; set; }
 
         public void Clear()
         {
@@ -429,9 +455,10 @@ internal sealed class CityRun
 
             var attenuation = _channel.EncounterAttenuation(receiver.Person, other, day, here.Place, distance);
             var offset = Draw.Below((int)AdvertisingInterval.Ticks, _seed, (long)Purpose.AdvertOffset, other, step);
+            var draws = _channel.SightingDraws(receiver.Person, scanId, other);
             for (var k = 0; k < sightings; k++)
             {
-                if (_channel.Rssi(attenuation, sender.Model, receiver.Model, receiver.Person, scanId, (other * 64L) + k) is { } rssi)
+                if (_channel.Rssi(attenuation, sender.Model, receiver.Model, draws, k) is { } rssi)
                 {
                     var time = new DateTimeOffset(scanStart + offset + (k * AdvertisingInterval.Ticks), TimeSpan.Zero);
                     receiver.Radio.Deliver(new(time, address, rssi, payload));
@@ -471,6 +498,7 @@ internal sealed class CityRun
             {
                 phone.Clock.Set(_clock.GetUtcNow());
                 var history = phone.Device.History(date);
+                _profile.PhoneDays++;
                 _detections.HistoryErrors.Add(history.Close.People - close[person]);
                 _detections.HistoryCloseContacts += history.Close.People;
                 _detections.TrueCloseContacts += close[person];
@@ -500,10 +528,12 @@ internal sealed class CityRun
         }
 
         _detections.AppUsersPerDay[day] = _appUsers;
+        _profile.SampleHeap();
     }
 
     private async Task SyncAsync(ServerExchange exchange, int step, CancellationToken cancellationToken)
     {
+        var started = _profile.Start();
         var now = _clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var day = Math.Min(step / Whereabouts.StepsPerDay, _options.Days - 1);
@@ -550,10 +580,13 @@ internal sealed class CityRun
         // 2. The server publishes the batch due now; 3. phones download what is new and match.
         await exchange.Server.PublishDueAsync(cancellationToken);
         var files = await exchange.NewExportsAsync(cancellationToken);
+        _profile.Stop(RunPhase.ServerExchange, started);
         if (files.Count == 0)
         {
             return;
         }
+
+        started = _profile.Start();
 
         foreach (var file in files)
         {
@@ -605,7 +638,10 @@ internal sealed class CityRun
             }
         }
 
+        _profile.Stop(RunPhase.Matching, started);
+
         // 4. F1s who consent warn their own contacts: a recursive upload, accepted only with a contact proof.
+        started = _profile.Start();
         foreach (var person in recursive)
         {
             var phone = _phones[person]!;
@@ -622,6 +658,8 @@ internal sealed class CityRun
                 _detections.Refused("recursive " + outcome.ErrorCode);
             }
         }
+
+        _profile.Stop(RunPhase.ServerExchange, started);
     }
 
     /// <summary>The keys a consent covered (the simulator's record of whose key is whose; the server never learns it).</summary>
@@ -641,7 +679,7 @@ public sealed record SimulationCast(IReadOnlyList<int>? AppUsers = null, IReadOn
 public sealed record InitialInfection(int Person, int Day);
 
 /// <summary>What a run produced: the epidemic, the truth, and what the phones and server detected.</summary>
-internal sealed record RunOutcome(int NewInfections, int[] DailyInfections, int[] DailyConfirmed, GroundTruth Truth, Detections Detections, int AppUsers, int F1Infected);
+internal sealed record RunOutcome(int NewInfections, int[] DailyInfections, int[] DailyConfirmed, GroundTruth Truth, Detections Detections, int AppUsers, int F1Infected, RunProfile Profile);
 
 /// <summary>The HTTP side of a run: the in-process server and one client for the phones' requests.</summary>
 internal sealed class ServerExchange : IAsyncDisposable

@@ -203,7 +203,14 @@ public sealed class SightingProcessor
         _closeOthers.OnScan(_scanStartMs, _scanLastMs, sinceLast, otherClose, linkWindowMs, ref _nextEncounterId, _updates);
 
         var summary = new ScanSummary(_scanStartMs, _scanLastMs, sinceLast, _rpis.Count, _otherAddresses.Count, otherClose);
+        var heard = _rpis.Count;
         _rpis.Clear();
+        if (_rpis.EnsureCapacity(0) > 4 * Math.Max(heard, 16))
+        {
+            // Clear() wipes the whole table: after one crowded scan, every later scan would pay for the crowd.
+            _rpis.TrimExcess(Math.Max(heard, 16));
+        }
+
         _otherAddresses.Clear();
         _log.Record(summary, CollectionsMarshal.AsSpan(_instances), CollectionsMarshal.AsSpan(_updates));
     }

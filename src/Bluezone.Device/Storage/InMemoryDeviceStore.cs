@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Bluezone.Device.Encounters;
 using Bluezone.Device.History;
 using Bluezone.Device.Sightings;
@@ -10,25 +11,56 @@ namespace Bluezone.Device.Storage;
 /// It keeps the same data as <see cref="DeviceStore"/> and answers the same history; tests check that the two
 /// agree. Not for phones: nothing survives the process.
 /// </summary>
+/// <remarks>
+/// A city of phones keeps 14 days of scan instances each, so the log is stored compactly: per day, each
+/// distinct (RPI, encounter) heard once with its AEM, each scan once with its start and duration, and each
+/// scan instance as 12 bytes pointing at both (a <see cref="ScanInstance"/> is 48). Nothing is lost:
+/// <see cref="LoadScanInstances"/> gives back exactly what was recorded, in the same order.
+/// </remarks>
 public sealed partial class InMemoryDeviceStore : IDeviceStore
 {
     private readonly SortedDictionary<int, TemporaryExposureKey> _keys = [];
     private readonly SortedDictionary<int, Day> _days = [];
     private long _nextEncounterId = 1;
+    private Day? _recording; // the day written last: older days are trimmed to size when it changes
 
     public long NextEncounterId => _nextEncounterId;
 
+    /// <summary>Scan instances kept (all days).</summary>
+    public int ScanInstanceCount
+    {
+        get
+        {
+            var count = 0;
+            foreach (var day in _days.Values)
+            {
+                count += day.Instances.Count;
+            }
+
+            return count;
+        }
+    }
+
     /// <summary>All scan instances kept, oldest day first (matching reads them).</summary>
-    public IReadOnlyList<ScanInstance> LoadScanInstances() => [.. _days.Values.SelectMany(d => d.Instances)];
+    public IReadOnlyList<ScanInstance> LoadScanInstances()
+    {
+        var result = new ScanInstance[ScanInstanceCount];
+        var next = 0;
+        foreach (var day in _days.Values)
+        {
+            day.CopyTo(result.AsSpan(next));
+            next += day.Instances.Count;
+        }
+
+        return result;
+    }
 
     public void Record(in ScanSummary scan, ReadOnlySpan<ScanInstance> instances, ReadOnlySpan<EncounterDay> encounters)
     {
         DayOf(DeviceStore.UnixDay(scan.StartUnixMs)).Scans++;
         foreach (var instance in instances)
         {
-            var day = DayOf(DeviceStore.UnixDay(instance.ScanStartUnixMs));
-            day.Instances.Add(instance);
-            day.Rpis.Add(instance.Rpi);
+            DayOf(DeviceStore.UnixDay(instance.ScanStartUnixMs)).Add(instance);
         }
 
         foreach (var encounter in encounters)
@@ -55,11 +87,15 @@ public sealed partial class InMemoryDeviceStore : IDeviceStore
     {
         var oldestKept = DeviceStore.UnixDay(today) - (DeviceStore.RetentionDays - 1);
         var deleted = 0;
-        foreach (var day in _days.Keys.Where(d => d < oldestKept).ToArray())
+        while (_days.Count > 0 && _days.Keys.First() is var first && first < oldestKept)
         {
-            var removed = _days[day];
+            var removed = _days[first];
             deleted += removed.Instances.Count + removed.Encounters.Count + removed.Scans;
-            _days.Remove(day);
+            _days.Remove(first);
+            if (ReferenceEquals(removed, _recording))
+            {
+                _recording = null;
+            }
         }
 
         deleted += PurgeExposures(oldestKept);
@@ -100,7 +136,7 @@ public sealed partial class InMemoryDeviceStore : IDeviceStore
             }
         }
 
-        return new DayHistory(date, new ContactCount(bluezone + other, bluezone), new ContactCount(bluezoneClose + otherClose, bluezoneClose), bluezone, day.Rpis.Count);
+        return new DayHistory(date, new ContactCount(bluezone + other, bluezone), new ContactCount(bluezoneClose + otherClose, bluezoneClose), bluezone, day.DistinctRpis);
     }
 
     public IReadOnlyList<DateOnly> Days() =>
@@ -110,29 +146,138 @@ public sealed partial class InMemoryDeviceStore : IDeviceStore
     {
         _keys.Clear();
         _days.Clear();
+        _recording = null;
         _nextEncounterId = 1;
         ClearExposures();
     }
 
     private Day DayOf(int unixDay)
     {
+        if (_recording is not null && _recording.UnixDay == unixDay)
+        {
+            return _recording;
+        }
+
         if (!_days.TryGetValue(unixDay, out var day))
         {
-            day = new Day();
+            day = new Day(unixDay);
             _days.Add(unixDay, day);
         }
 
+        // A day is written during that day (and a few seconds into the next, for a scan open at midnight):
+        // when writing moves on, the day before is cut to size and its lookup table dropped.
+        _recording?.Compact();
+        _recording = day;
         return day;
     }
 
-    private sealed class Day
-    {
-        public List<ScanInstance> Instances { get; } = [];
+    /// <summary>One RPI as heard on one day, linked to one encounter (an RPI relinked later gets a second entry).</summary>
+    private readonly record struct HeardRpi(RollingProximityIdentifier Rpi, AssociatedEncryptedMetadata Aem, int EncounterOffset);
 
-        public HashSet<RollingProximityIdentifier> Rpis { get; } = [];
+    /// <summary>One scan's start and the seconds it stands for, shared by the instances recorded in it.</summary>
+    private readonly record struct ScanTime(long StartUnixMs, int SecondsSinceLastScan);
+
+    /// <summary>A scan instance as indices into its day's tables: 12 bytes.</summary>
+    private readonly record struct CompactInstance(int Heard, int Scan, byte TypicalAttenuation, byte MinAttenuation);
+
+    private sealed class Day(int unixDay)
+    {
+        private readonly List<HeardRpi> _heard = [];
+        private readonly List<ScanTime> _scanTimes = [];
+        private Dictionary<RollingProximityIdentifier, int>? _latestEntry = []; // RPI → its newest entry in _heard
+        private int _relinkedEntries; // entries for an RPI already there with another encounter (rare)
+        private long _encounterBase = long.MinValue;
+
+        public int UnixDay { get; } = unixDay;
+
+        public List<CompactInstance> Instances { get; } = [];
 
         public Dictionary<long, EncounterDay> Encounters { get; } = [];
 
         public int Scans { get; set; }
+
+        /// <summary>Distinct RPIs heard this day.</summary>
+        public int DistinctRpis => _heard.Count - _relinkedEntries;
+
+        public void Add(in ScanInstance instance)
+        {
+            if (_encounterBase == long.MinValue)
+            {
+                _encounterBase = instance.EncounterId;
+            }
+
+            var offset = checked((int)(instance.EncounterId - _encounterBase));
+            var heard = EntryOf(instance.Rpi, instance.Aem, offset);
+            var scan = _scanTimes.Count - 1;
+            if (scan < 0 || _scanTimes[scan] != new ScanTime(instance.ScanStartUnixMs, instance.SecondsSinceLastScan))
+            {
+                scan = _scanTimes.Count;
+                _scanTimes.Add(new ScanTime(instance.ScanStartUnixMs, instance.SecondsSinceLastScan));
+            }
+
+            Instances.Add(new CompactInstance(heard, scan, instance.TypicalAttenuation, instance.MinAttenuation));
+        }
+
+        public void CopyTo(Span<ScanInstance> destination)
+        {
+            var instances = CollectionsMarshal.AsSpan(Instances);
+            var heardRpis = CollectionsMarshal.AsSpan(_heard);
+            var scans = CollectionsMarshal.AsSpan(_scanTimes);
+            for (var i = 0; i < instances.Length; i++)
+            {
+                var compact = instances[i];
+                ref readonly var heard = ref heardRpis[compact.Heard];
+                ref readonly var scan = ref scans[compact.Scan];
+                destination[i] = new ScanInstance(heard.Rpi, heard.Aem, scan.StartUnixMs, compact.TypicalAttenuation, compact.MinAttenuation, scan.SecondsSinceLastScan, _encounterBase + heard.EncounterOffset);
+            }
+        }
+
+        /// <summary>Drops the lookup table and spare capacity once the day is no longer written.</summary>
+        public void Compact()
+        {
+            _latestEntry = null;
+            _heard.TrimExcess();
+            _scanTimes.TrimExcess();
+            Instances.TrimExcess();
+        }
+
+        private int EntryOf(RollingProximityIdentifier rpi, AssociatedEncryptedMetadata aem, int encounterOffset)
+        {
+            _latestEntry ??= BuildIndex();
+            ref var latest = ref CollectionsMarshal.GetValueRefOrAddDefault(_latestEntry, rpi, out var exists);
+            if (exists)
+            {
+                if (_heard[latest] is var entry && entry.EncounterOffset == encounterOffset && entry.Aem == aem)
+                {
+                    return latest;
+                }
+
+                // The RPI was linked into another encounter earlier today: reuse a matching older entry if any.
+                for (var i = 0; i < _heard.Count; i++)
+                {
+                    if (_heard[i] == new HeardRpi(rpi, aem, encounterOffset))
+                    {
+                        return i;
+                    }
+                }
+
+                _relinkedEntries++;
+            }
+
+            latest = _heard.Count;
+            _heard.Add(new HeardRpi(rpi, aem, encounterOffset));
+            return latest;
+        }
+
+        private Dictionary<RollingProximityIdentifier, int> BuildIndex()
+        {
+            var index = new Dictionary<RollingProximityIdentifier, int>(_heard.Count);
+            for (var i = 0; i < _heard.Count; i++)
+            {
+                index[_heard[i].Rpi] = i;
+            }
+
+            return index;
+        }
     }
 }

@@ -35,15 +35,23 @@ internal sealed class RadioChannel(RadioOptions options, int seed)
             + CarriageLoss(a, day) + CarriageLoss(b, day) + shadow;
     }
 
-    /// <summary>One sighting's RSSI as the receiver reports it, or null when the scanner missed it or it was too weak.</summary>
-    public int? Rssi(double encounterAttenuation, PhoneModel sender, PhoneModel receiver, long receiverId, long scanId, long sighting)
+    /// <summary>The draws of one scan's sightings of one sender (<see cref="Rssi"/> takes them one by one).</summary>
+    public ulong SightingDraws(long receiverId, long scanId, long sender) => Draw.Hash(seed, (long)Purpose.Reception, receiverId, scanId, sender);
+
+    /// <summary>
+    /// The <paramref name="sighting"/>-th sighting's RSSI as the receiver reports it, or null when the scanner
+    /// missed it or it was too weak. One hash per sighting: its high bits decide reception, its low 16 bits
+    /// the noise.
+    /// </summary>
+    public int? Rssi(double encounterAttenuation, PhoneModel sender, PhoneModel receiver, ulong draws, int sighting)
     {
-        if (Draw.Uniform(seed, (long)Purpose.Reception, receiverId, scanId, sighting) >= options.ReceptionShare)
+        var h = Draw.Next(draws, sighting);
+        if ((h >> 11) * (1.0 / (1UL << 53)) >= options.ReceptionShare)
         {
             return null;
         }
 
-        var attenuation = encounterAttenuation + (options.SightingNoiseDb * Draw.Normal(seed, (long)Purpose.SightingNoise, receiverId, scanId, sighting));
+        var attenuation = encounterAttenuation + (options.SightingNoiseDb * Draw.NormalOf(h));
         var iphoneRssi = sender.TxPowerDbm - attenuation;
         var rssi = (int)Math.Round(iphoneRssi - receiver.RssiCorrection);
         return rssi < options.SensitivityDbm ? null : Math.Min(rssi, 0);

@@ -51,6 +51,8 @@ internal sealed class EncounterLinker
     private readonly List<Track> _predecessors = [];
     private readonly List<Track> _freshTracks = [];
     private readonly List<RollingProximityIdentifier> _stale = [];
+    private readonly List<Track> _observed = [];
+    private long _oldestLastMs = long.MaxValue; // no track was last heard earlier (a lower bound)
 
     public EncounterLinker(EncounterOptions options, ProximityOptions proximity)
     {
@@ -61,7 +63,11 @@ internal sealed class EncounterLinker
     /// <summary>RPIs still remembered (each within the link window of now).</summary>
     public int ActiveTracks => _tracks.Count;
 
-    public void Reset() => _tracks.Clear();
+    public void Reset()
+    {
+        _tracks.Clear();
+        _oldestLastMs = long.MaxValue;
+    }
 
     /// <summary>
     /// Links the RPIs of a closed scan and appends their scan instances and the encounter-day rows they changed.
@@ -96,10 +102,18 @@ internal sealed class EncounterLinker
 
         LinkFresh(scanSequence, linkWindowMs, ref nextEncounterId);
 
-        var day = (int)(scanStartMs / MsPerDay);
+        // Each observation's track, looked up once.
+        _observed.Clear();
         foreach (var observation in observations)
         {
-            var track = _tracks[observation.Rpi];
+            _observed.Add(_tracks[observation.Rpi]);
+        }
+
+        var day = (int)(scanStartMs / MsPerDay);
+        for (var i = 0; i < observations.Count; i++)
+        {
+            var observation = observations[i];
+            var track = _observed[i];
             var encounter = track.Encounter;
             if (encounter.Day != day)
             {
@@ -131,9 +145,9 @@ internal sealed class EncounterLinker
             instances.Add(new ScanInstance(observation.Rpi, observation.Aem, scanStartMs, observation.TypicalAttenuation, observation.MinAttenuation, seconds, encounter.Id));
         }
 
-        foreach (var observation in observations)
+        foreach (var track in _observed)
         {
-            var encounter = _tracks[observation.Rpi].Encounter;
+            var encounter = track.Encounter;
             if (encounter.Touched)
             {
                 encounter.Touched = false;
@@ -195,6 +209,7 @@ internal sealed class EncounterLinker
             track.Encounter = track.Predecessor?.Encounter ?? new Encounter(nextEncounterId++);
             track.Predecessor = null;
             _tracks.Add(_fresh[i].Rpi, track);
+            _oldestLastMs = Math.Min(_oldestLastMs, track.LastMs);
         }
     }
 
@@ -212,12 +227,22 @@ internal sealed class EncounterLinker
 
     private void Forget(long olderThanMs)
     {
+        if (_oldestLastMs >= olderThanMs)
+        {
+            return; // every track was heard since (LastMs only grows)
+        }
+
         _stale.Clear();
+        _oldestLastMs = long.MaxValue;
         foreach (var (rpi, track) in _tracks)
         {
             if (track.LastMs < olderThanMs)
             {
                 _stale.Add(rpi);
+            }
+            else
+            {
+                _oldestLastMs = Math.Min(_oldestLastMs, track.LastMs);
             }
         }
 
