@@ -43,6 +43,11 @@ internal sealed class CityRun
     private readonly Location[] _location;
     private readonly int[] _nextInPlace;
     private readonly int[] _placeHead;
+
+    // The same for phones only (what the radio part walks), and each person's carriage loss today.
+    private readonly int[] _nextPhoneInPlace;
+    private readonly int[] _phoneHead;
+    private readonly double[] _carriageLoss;
     private readonly List<int> _occupied = [];
     private readonly double[] _infectiousness;
 
@@ -82,6 +87,10 @@ internal sealed class CityRun
         _nextInPlace = new int[_people];
         _placeHead = new int[world.PlaceCount];
         Array.Fill(_placeHead, -1);
+        _nextPhoneInPlace = new int[_people];
+        _phoneHead = new int[world.PlaceCount];
+        Array.Fill(_phoneHead, -1);
+        _carriageLoss = new double[_people];
         _infectiousness = new double[_people];
         _stayHomeUntil = new int[_people];
         _confirmedStep = new int[_people];
@@ -261,6 +270,15 @@ internal sealed class CityRun
         foreach (var place in _occupied)
         {
             _placeHead[place] = -1;
+            _phoneHead[place] = -1;
+        }
+
+        if (step % Whereabouts.StepsPerDay == 0)
+        {
+            for (var person = 0; person < _people; person++)
+            {
+                _carriageLoss[person] = _channel.CarriageLoss(person, day);
+            }
         }
 
         _occupied.Clear();
@@ -282,6 +300,11 @@ internal sealed class CityRun
 
             _nextInPlace[person] = _placeHead[location.Place];
             _placeHead[location.Place] = person;
+            if (_phones[person] is not null)
+            {
+                _nextPhoneInPlace[person] = _phoneHead[location.Place];
+                _phoneHead[location.Place] = person;
+            }
         }
     }
 
@@ -339,9 +362,9 @@ internal sealed class CityRun
         foreach (var place in _occupied)
         {
             var phones = 0;
-            for (var p = _placeHead[place]; p >= 0; p = _nextInPlace[p])
+            for (var p = _phoneHead[place]; p >= 0; p = _nextPhoneInPlace[p])
             {
-                phones += _phones[p] is null ? 0 : 1;
+                phones++;
             }
 
             if (phones == 0)
@@ -374,9 +397,9 @@ internal sealed class CityRun
         var queue = lane.Queue;
         foreach (var place in lane.Places)
         {
-            for (var p = _placeHead[place]; p >= 0; p = _nextInPlace[p])
+            for (var p = _phoneHead[place]; p >= 0; p = _nextPhoneInPlace[p])
             {
-                if (_phones[p] is not null && _nextWake[p] < end)
+                if (_nextWake[p] < end)
                 {
                     queue.Enqueue(p, _nextWake[p]);
                 }
@@ -440,7 +463,7 @@ internal sealed class CityRun
 
         var scanId = ((long)receiver.Person << 24) | (uint)receiver.ScansSeen;
         var sightings = (int)(ScanWindow.Ticks / AdvertisingInterval.Ticks);
-        for (var other = _placeHead[here.Place]; other >= 0; other = _nextInPlace[other])
+        for (var other = _phoneHead[here.Place]; other >= 0; other = _nextPhoneInPlace[other])
         {
             if (other == receiver.Person || _phones[other] is not { } sender || sender.Radio.Payload is not { } payload || sender.Radio.Address is not { } address)
             {
@@ -453,7 +476,7 @@ internal sealed class CityRun
                 continue;
             }
 
-            var attenuation = _channel.EncounterAttenuation(receiver.Person, other, day, here.Place, distance);
+            var attenuation = _channel.EncounterAttenuation(receiver.Person, other, day, here.Place, distance, _carriageLoss[receiver.Person] + _carriageLoss[other]);
             var offset = Draw.Below((int)AdvertisingInterval.Ticks, _seed, (long)Purpose.AdvertOffset, other, step);
             var draws = _channel.SightingDraws(receiver.Person, scanId, other);
             for (var k = 0; k < sightings; k++)
@@ -608,7 +631,7 @@ internal sealed class CityRun
             SightingLog? log = null;
             foreach (var file in files)
             {
-                var windows = file.Published.Keys.Count == 0 ? [] : exchange.Matcher.Match(file.Published, log ??= SightingLog.Build(phone.Store.LoadScanInstances()));
+                var windows = file.Published.Keys.Count == 0 ? [] : exchange.Matcher.Match(file.Published, log ??= SightingLog.BuildFromSorted(phone.Store.LoadScanInstancesByIdentifier()));
                 var days = ExposureScoring.Score(windows, exchange.Configuration)
                     .Select(d => new RecordedExposureDay(d.Key.Key.KeyData.ToArray(), d.Key.Key.RollingStartIntervalNumber.Value, d.Day, d.ReportType, d.WeightedMinutes, d.IsRisky))
                     .ToList();

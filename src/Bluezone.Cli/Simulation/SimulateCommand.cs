@@ -9,8 +9,8 @@ namespace Bluezone.Cli.Simulation;
 /// <summary><c>bluezone simulate …</c> and <c>bluezone demo</c>: the city simulator (docs/simulation.md).</summary>
 internal static class SimulateCommand
 {
-    /// <summary>The demo city: a thousand people, 60 % adoption, three weeks (about two minutes on an idle 2-core machine).</summary>
-    public const int DemoPeople = 1000;
+    /// <summary>The demo city: three thousand people, 60 % adoption, three weeks (about two minutes on an idle 2-core machine).</summary>
+    public const int DemoPeople = 3000;
 
     public static Command Create()
     {

@@ -187,7 +187,7 @@ public sealed class SightingProcessor
         }
 
         // A stable order makes linking (and ids) independent of dictionary layout.
-        _observations.Sort(static (a, b) => a.FirstUnixMs != b.FirstUnixMs ? a.FirstUnixMs.CompareTo(b.FirstUnixMs) : a.Rpi.CompareTo(b.Rpi));
+        CollectionsMarshal.AsSpan(_observations).Sort(default(ByFirstSighting));
         var otherClose = 0;
         foreach (var attenuation in _otherAddresses.Values)
         {
@@ -213,6 +213,12 @@ public sealed class SightingProcessor
 
         _otherAddresses.Clear();
         _log.Record(summary, CollectionsMarshal.AsSpan(_instances), CollectionsMarshal.AsSpan(_updates));
+    }
+
+    private readonly struct ByFirstSighting : IComparer<RpiObservation>
+    {
+        public int Compare(RpiObservation a, RpiObservation b) =>
+            a.FirstUnixMs != b.FirstUnixMs ? a.FirstUnixMs.CompareTo(b.FirstUnixMs) : a.Rpi.CompareTo(b.Rpi);
     }
 
     private struct RpiAggregate

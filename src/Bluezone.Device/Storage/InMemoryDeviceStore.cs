@@ -55,6 +55,56 @@ public sealed partial class InMemoryDeviceStore : IDeviceStore
         return result;
     }
 
+    /// <summary>
+    /// All scan instances kept, ordered by RPI and, within an RPI, by scan start: what
+    /// <see cref="Matching.SightingLog.BuildFromSorted"/> takes without sorting. Only the distinct RPIs of each
+    /// day are sorted (a few hundred a day), not the instances (a few thousand).
+    /// </summary>
+    public ScanInstance[] LoadScanInstancesByIdentifier()
+    {
+        var result = new ScanInstance[ScanInstanceCount];
+        var days = _days.Values.ToArray();
+        var groups = new (int[] Starts, int[] Order)[days.Length];
+        var entries = new List<EntryRef>();
+        for (var d = 0; d < days.Length; d++)
+        {
+            var day = days[d];
+            var starts = new int[day.HeardCount + 1];
+            var order = new int[day.Instances.Count];
+            day.GroupByEntry(starts, order);
+            groups[d] = (starts, order);
+            for (var e = 0; e < day.HeardCount; e++)
+            {
+                if (starts[e + 1] > starts[e])
+                {
+                    entries.Add(new EntryRef(day.RpiOf(e), d, day.ScanStartOf(order[starts[e]]), e));
+                }
+            }
+        }
+
+        entries.Sort(static (a, b) => a.CompareTo(b));
+        var next = 0;
+        var groupStart = 0;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            if (i > 0 && entry.Rpi != entries[i - 1].Rpi)
+            {
+                SortByTimeIfNeeded(result.AsSpan(groupStart, next - groupStart));
+                groupStart = next;
+            }
+
+            var (starts, order) = groups[entry.Day];
+            for (var k = starts[entry.Entry]; k < starts[entry.Entry + 1]; k++)
+            {
+                result[next++] = days[entry.Day].Expand(order[k]);
+            }
+        }
+
+        SortByTimeIfNeeded(result.AsSpan(groupStart, next - groupStart));
+        return result;
+    }
+
     public void Record(in ScanSummary scan, ReadOnlySpan<ScanInstance> instances, ReadOnlySpan<EncounterDay> encounters)
     {
         DayOf(DeviceStore.UnixDay(scan.StartUnixMs)).Scans++;
@@ -171,6 +221,39 @@ public sealed partial class InMemoryDeviceStore : IDeviceStore
         return day;
     }
 
+    /// <summary>
+    /// One RPI's entries on different days (or relinked the same day) interleave in time only in rare cases;
+    /// a stable sort puts such a group back in time order.
+    /// </summary>
+    private static void SortByTimeIfNeeded(Span<ScanInstance> group)
+    {
+        for (var i = 1; i < group.Length; i++)
+        {
+            if (group[i].ScanStartUnixMs < group[i - 1].ScanStartUnixMs)
+            {
+                var sorted = group.ToArray().OrderBy(x => x.ScanStartUnixMs).ToArray();
+                sorted.CopyTo(group);
+                return;
+            }
+        }
+    }
+
+    /// <summary>An (RPI, encounter) entry of one day, for ordering every day's entries by RPI.</summary>
+    private readonly record struct EntryRef(RollingProximityIdentifier Rpi, int Day, long FirstUnixMs, int Entry) : IComparable<EntryRef>
+    {
+        public int CompareTo(EntryRef other)
+        {
+            var byRpi = Rpi.CompareTo(other.Rpi);
+            if (byRpi != 0)
+            {
+                return byRpi;
+            }
+
+            var byDay = Day.CompareTo(other.Day);
+            return byDay != 0 ? byDay : FirstUnixMs != other.FirstUnixMs ? FirstUnixMs.CompareTo(other.FirstUnixMs) : Entry.CompareTo(other.Entry);
+        }
+    }
+
     /// <summary>One RPI as heard on one day, linked to one encounter (an RPI relinked later gets a second entry).</summary>
     private readonly record struct HeardRpi(RollingProximityIdentifier Rpi, AssociatedEncryptedMetadata Aem, int EncounterOffset);
 
@@ -216,6 +299,45 @@ public sealed partial class InMemoryDeviceStore : IDeviceStore
             }
 
             Instances.Add(new CompactInstance(heard, scan, instance.TypicalAttenuation, instance.MinAttenuation));
+        }
+
+        public int HeardCount => _heard.Count;
+
+        public RollingProximityIdentifier RpiOf(int entry) => _heard[entry].Rpi;
+
+        public long ScanStartOf(int instance) => _scanTimes[Instances[instance].Scan].StartUnixMs;
+
+        public ScanInstance Expand(int instance)
+        {
+            var compact = Instances[instance];
+            var heard = _heard[compact.Heard];
+            var scan = _scanTimes[compact.Scan];
+            return new ScanInstance(heard.Rpi, heard.Aem, scan.StartUnixMs, compact.TypicalAttenuation, compact.MinAttenuation, scan.SecondsSinceLastScan, _encounterBase + heard.EncounterOffset);
+        }
+
+        /// <summary>
+        /// A counting sort of the day's instances by entry, keeping recording (time) order within an entry:
+        /// entry e's instances are order[starts[e] .. starts[e + 1]).
+        /// </summary>
+        public void GroupByEntry(Span<int> starts, Span<int> order)
+        {
+            var instances = CollectionsMarshal.AsSpan(Instances);
+            foreach (var instance in instances)
+            {
+                starts[instance.Heard + 1]++;
+            }
+
+            for (var e = 1; e < starts.Length; e++)
+            {
+                starts[e] += starts[e - 1];
+            }
+
+            Span<int> fill = starts.Length <= 1024 ? stackalloc int[starts.Length] : new int[starts.Length];
+            starts.CopyTo(fill);
+            for (var i = 0; i < instances.Length; i++)
+            {
+                order[fill[instances[i].Heard]++] = i;
+            }
         }
 
         public void CopyTo(Span<ScanInstance> destination)
