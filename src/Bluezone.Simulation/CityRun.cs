@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Bluezone.Device.Matching;
 using Bluezone.Device.Reporting;
@@ -619,6 +620,21 @@ internal sealed class CityRun
             }
         }
 
+        // Every identifier published in the new files, indexed once for the whole city: a phone that heard none
+        // of them cannot match anything, so it only records the files as processed (what its matching would
+        // leave behind) and skips building its sighting log (see docs/simulation.md, "Speed").
+        var published = new List<RollingProximityIdentifier>();
+        foreach (var file in files)
+        {
+            foreach (var identifier in file.Published.Identifiers)
+            {
+                published.Add(identifier);
+            }
+        }
+
+        var publishedIndex = SightingIndex.Build(CollectionsMarshal.AsSpan(published));
+        var heard = new List<RollingProximityIdentifier>();
+        var hits = new List<SightingMatch>();
         var recursive = new List<int>();
         for (var person = 0; person < _people; person++)
         {
@@ -627,6 +643,20 @@ internal sealed class CityRun
                 continue;
             }
 
+            phone.Store.CopyHeardIdentifiers(heard);
+            _profile.PhoneChecks++;
+            hits.Clear();
+            if (publishedIndex.FindAll(CollectionsMarshal.AsSpan(heard), hits) == 0)
+            {
+                foreach (var file in files)
+                {
+                    phone.Store.RecordProcessedExport(file.Name, [], now);
+                }
+
+                continue;
+            }
+
+            _profile.PhoneMatches++;
             var before = _detections.LevelOf(person);
             SightingLog? log = null;
             foreach (var file in files)

@@ -90,6 +90,7 @@ internal static class SimulateCommand
             error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  per phone-day: pump and hear {seconds[RunPhase.PumpAndHear] * 1000 / profile.PhoneDays:F2} ms wall; thread time in Pump {profile.DevicePumpSeconds * 1000 / profile.PhoneDays:F2} ms, in delivering adverts {profile.HearSeconds * 1000 / profile.PhoneDays:F2} ms"));
         }
 
+        error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  phones checked against new exports: {profile.PhoneChecks:N0}; matched in full (had heard a published RPI): {profile.PhoneMatches:N0}"));
         error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  largest managed heap at a day's end: {profile.PeakHeapBytes / 1048576.0:N0} MiB; garbage collections (gen 0/1/2): {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalSeconds:F1} s; allocated {GC.GetTotalAllocatedBytes() / 1073741824.0:F1} GiB"));
         {
         }

@@ -82,7 +82,7 @@ public sealed partial class InMemoryDeviceStore : IDeviceStore
             }
         }
 
-        entries.Sort(static (a, b) => a.CompareTo(b));
+        CollectionsMarshal.AsSpan(entries).Sort();
         var next = 0;
         var groupStart = 0;
         for (var i = 0; i < entries.Count; i++)
@@ -103,6 +103,23 @@ public sealed partial class InMemoryDeviceStore : IDeviceStore
 
         SortByTimeIfNeeded(result.AsSpan(groupStart, next - groupStart));
         return result;
+    }
+
+    /// <summary>
+    /// The RPIs heard on the days kept (an RPI heard on two days, or relinked, appears more than once): a
+    /// simulation checks them against what was published before it matches a phone at all.
+    /// </summary>
+    public void CopyHeardIdentifiers(List<RollingProximityIdentifier> destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        destination.Clear();
+        foreach (var day in _days.Values)
+        {
+            for (var e = 0; e < day.HeardCount; e++)
+            {
+                destination.Add(day.RpiOf(e));
+            }
+        }
     }
 
     public void Record(in ScanSummary scan, ReadOnlySpan<ScanInstance> instances, ReadOnlySpan<EncounterDay> encounters)

@@ -14,6 +14,12 @@ public sealed class RunProfile
     public IReadOnlyDictionary<RunPhase, double> Seconds =>
         Enum.GetValues<RunPhase>().ToDictionary(p => p, p => (double)_ticks[(int)p] / Stopwatch.Frequency);
 
+    /// <summary>Phones checked against newly published identifiers (one per phone and sync with new files).</summary>
+    public long PhoneChecks { get; internal set; }
+
+    /// <summary>Of those, phones that had heard one of them and so ran the full matching.</summary>
+    public long PhoneMatches { get; internal set; }
+
     /// <summary>Phone-days simulated (phones installed × days they ran).</summary>
     public long PhoneDays { get; internal set; }
 
@@ -50,6 +56,8 @@ public sealed class RunProfile
         }
 
         PhoneDays += other.PhoneDays;
+        PhoneChecks += other.PhoneChecks;
+        PhoneMatches += other.PhoneMatches;
         _pumpTicks += other._pumpTicks;
         _hearTicks += other._hearTicks;
         PeakHeapBytes = Math.Max(PeakHeapBytes, other.PeakHeapBytes);
