@@ -633,59 +633,59 @@ internal sealed class CityRun
         }
 
         var publishedIndex = SightingIndex.Build(CollectionsMarshal.AsSpan(published));
-        var heard = new List<RollingProximityIdentifier>();
-        var hits = new List<SightingMatch>();
-        var recursive = new List<int>();
+        // Each phone's check and matching touch only its own store: phones are matched in parallel, and their
+        // new levels are then acted on in person order, so the outcome does not depend on the thread count.
+        var phones = new List<int>();
         for (var person = 0; person < _people; person++)
         {
-            if (_phones[person] is not { } phone)
+            if (_phones[person] is not null)
             {
-                continue;
+                phones.Add(person);
             }
+        }
 
-            phone.Store.CopyHeardIdentifiers(heard);
-            _profile.PhoneChecks++;
-            hits.Clear();
-            if (publishedIndex.FindAll(CollectionsMarshal.AsSpan(heard), hits) == 0)
+        var levels = new WarningLevel?[phones.Count];
+        Parallel.For(
+            0,
+            phones.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = _lanes.Length },
+            () => (Heard: new List<RollingProximityIdentifier>(), Hits: new List<SightingMatch>()),
+            (i, _, buffers) =>
             {
-                foreach (var file in files)
-                {
-                    phone.Store.RecordProcessedExport(file.Name, [], now);
-                }
+                levels[i] = MatchPhone(_phones[phones[i]]!, files, publishedIndex, exchange, now, buffers.Heard, buffers.Hits);
+                return buffers;
+            },
+            static _ => { });
 
+        var recursive = new List<int>();
+        for (var i = 0; i < phones.Count; i++)
+        {
+            _profile.PhoneChecks++;
+            if (levels[i] is not { } level)
+            {
                 continue;
             }
 
             _profile.PhoneMatches++;
-            var before = _detections.LevelOf(person);
-            SightingLog? log = null;
-            foreach (var file in files)
-            {
-                var windows = file.Published.Keys.Count == 0 ? [] : exchange.Matcher.Match(file.Published, log ??= SightingLog.BuildFromSorted(phone.Store.LoadScanInstancesByIdentifier()));
-                var days = ExposureScoring.Score(windows, exchange.Configuration)
-                    .Select(d => new RecordedExposureDay(d.Key.Key.KeyData.ToArray(), d.Key.Key.RollingStartIntervalNumber.Value, d.Day, d.ReportType, d.WeightedMinutes, d.IsRisky))
-                    .ToList();
-                phone.Store.RecordProcessedExport(file.Name, days, now);
-            }
-
-            var status = ExposureWarnings.Compute(phone.Store);
-            if (status.Level <= before || status.Level == WarningLevel.F0)
+            var person = phones[i];
+            var phone = _phones[person]!;
+            if (level <= _detections.LevelOf(person) || level == WarningLevel.F0)
             {
                 continue;
             }
 
-            _detections.Warned(person, status.Level, now, day, phone.Store.LoadExposureDays());
-            var compliance = status.Level == WarningLevel.F1 ? _options.Response.F1Compliance : _options.Response.F2Compliance;
-            if (Draw.Uniform(_seed, (long)Purpose.Compliance, person, (long)status.Level) < compliance)
+            _detections.Warned(person, level, now, day, phone.Store.LoadExposureDays());
+            var compliance = level == WarningLevel.F1 ? _options.Response.F1Compliance : _options.Response.F2Compliance;
+            if (Draw.Uniform(_seed, (long)Purpose.Compliance, person, (long)level) < compliance)
             {
                 _stayHomeUntil[person] = Math.Max(_stayHomeUntil[person], step + (_options.Response.QuarantineDays * Whereabouts.StepsPerDay));
-                if (status.Level == WarningLevel.F1)
+                if (level == WarningLevel.F1)
                 {
                     _testResults.Enqueue((person, true), step + (_options.Epidemic.TestingDelayDays * Whereabouts.StepsPerDay));
                 }
             }
 
-            if (status.Level == WarningLevel.F1 && Draw.Uniform(_seed, (long)Purpose.Consent, person) < _options.Response.RecursiveConsentShare)
+            if (level == WarningLevel.F1 && Draw.Uniform(_seed, (long)Purpose.Consent, person) < _options.Response.RecursiveConsentShare)
             {
                 recursive.Add(person);
             }
@@ -713,6 +713,45 @@ internal sealed class CityRun
         }
 
         _profile.Stop(RunPhase.ServerExchange, started);
+    }
+
+    /// <summary>
+    /// One phone's share of a sync: if it heard any newly published identifier, the device's own matching,
+    /// scoring and recording, and its warning level after; otherwise the files are recorded as processed with
+    /// no exposure (what matching would leave) and null is returned.
+    /// </summary>
+    private static WarningLevel? MatchPhone(
+        SimulatedPhone phone,
+        IReadOnlyList<DownloadedExport> files,
+        SightingIndex publishedIndex,
+        ServerExchange exchange,
+        DateTimeOffset now,
+        List<RollingProximityIdentifier> heard,
+        List<SightingMatch> hits)
+    {
+        phone.Store.CopyHeardIdentifiers(heard);
+        hits.Clear();
+        if (publishedIndex.FindAll(CollectionsMarshal.AsSpan(heard), hits) == 0)
+        {
+            foreach (var file in files)
+            {
+                phone.Store.RecordProcessedExport(file.Name, [], now);
+            }
+
+            return null;
+        }
+
+        SightingLog? log = null;
+        foreach (var file in files)
+        {
+            var windows = file.Published.Keys.Count == 0 ? [] : exchange.Matcher.Match(file.Published, log ??= SightingLog.BuildFromSorted(phone.Store.LoadScanInstancesByIdentifier()));
+            var days = ExposureScoring.Score(windows, exchange.Configuration)
+                .Select(d => new RecordedExposureDay(d.Key.Key.KeyData.ToArray(), d.Key.Key.RollingStartIntervalNumber.Value, d.Day, d.ReportType, d.WeightedMinutes, d.IsRisky))
+                .ToList();
+            phone.Store.RecordProcessedExport(file.Name, days, now);
+        }
+
+        return ExposureWarnings.Compute(phone.Store).Level;
     }
 
     /// <summary>The keys a consent covered (the simulator's record of whose key is whose; the server never learns it).</summary>
