@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Bluezone.Device.Matching;
 using Bluezone.Device.Reporting;
@@ -43,6 +44,11 @@ internal sealed class CityRun
     private readonly Location[] _location;
     private readonly int[] _nextInPlace;
     private readonly int[] _placeHead;
+
+    // The same for phones only (what the radio part walks), and each person's carriage loss today.
+    private readonly int[] _nextPhoneInPlace;
+    private readonly int[] _phoneHead;
+    private readonly double[] _carriageLoss;
     private readonly List<int> _occupied = [];
     private readonly double[] _infectiousness;
 
@@ -63,6 +69,7 @@ internal sealed class CityRun
 
     private readonly GroundTruth _truth;
     private readonly Detections _detections;
+    private readonly RunProfile _profile = new();
 
     public CityRun(ScenarioOptions options, Whereabouts world, PhoneModels models, SimulationCast cast, bool withApp)
     {
@@ -81,6 +88,10 @@ internal sealed class CityRun
         _nextInPlace = new int[_people];
         _placeHead = new int[world.PlaceCount];
         Array.Fill(_placeHead, -1);
+        _nextPhoneInPlace = new int[_people];
+        _phoneHead = new int[world.PlaceCount];
+        Array.Fill(_phoneHead, -1);
+        _carriageLoss = new double[_people];
         _infectiousness = new double[_people];
         _stayHomeUntil = new int[_people];
         _confirmedStep = new int[_people];
@@ -117,6 +128,7 @@ internal sealed class CityRun
             for (var step = 0; step < TotalSteps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                var started = _profile.Start();
                 var day = step / Whereabouts.StepsPerDay;
                 var stepStart = _start + (Step * step);
                 if (step % Whereabouts.StepsPerDay == 0)
@@ -126,19 +138,28 @@ internal sealed class CityRun
                 }
 
                 TestResults(step);
+                _profile.Stop(RunPhase.Other, started);
                 if (exchange is not null && step % syncSteps == 0)
                 {
                     _clock.Set(stepStart);
                     await SyncAsync(exchange, step, cancellationToken);
                 }
 
+                started = _profile.Start();
                 PlaceEveryone(step, day);
+                _profile.Stop(RunPhase.Place, started);
+                started = _profile.Start();
                 MeetAndInfect(step, day);
+                _profile.Stop(RunPhase.Meet, started);
+                started = _profile.Start();
                 PumpPhones(stepStart + Step, step, day);
+                _profile.Stop(RunPhase.PumpAndHear, started);
                 if ((step + 1) % Whereabouts.StepsPerDay == 0)
                 {
+                    started = _profile.Start();
                     _clock.Set(stepStart + Step);
                     EndOfDay(day);
+                    _profile.Stop(RunPhase.EndOfDay, started);
                     progress?.Invoke((double)(day + 1) / _options.Days);
                 }
             }
@@ -172,6 +193,11 @@ internal sealed class CityRun
             {
                 phone?.Dispose();
             }
+
+            foreach (var lane in _lanes)
+            {
+                _profile.AddLane(lane.PumpTicks, lane.HearTicks);
+            }
         }
 
         return new RunOutcome(
@@ -181,7 +207,8 @@ internal sealed class CityRun
             _truth,
             _detections,
             _appUsers,
-            _detections.WarnedF1.Count(_epidemic.IsInfected));
+            _detections.WarnedF1.Count(_epidemic.IsInfected),
+            _profile);
     }
 
     private static int[] Pad(List<int> values, int length)
@@ -244,6 +271,15 @@ internal sealed class CityRun
         foreach (var place in _occupied)
         {
             _placeHead[place] = -1;
+            _phoneHead[place] = -1;
+        }
+
+        if (step % Whereabouts.StepsPerDay == 0)
+        {
+            for (var person = 0; person < _people; person++)
+            {
+                _carriageLoss[person] = _channel.CarriageLoss(person, day);
+            }
         }
 
         _occupied.Clear();
@@ -265,6 +301,11 @@ internal sealed class CityRun
 
             _nextInPlace[person] = _placeHead[location.Place];
             _placeHead[location.Place] = person;
+            if (_phones[person] is not null)
+            {
+                _nextPhoneInPlace[person] = _phoneHead[location.Place];
+                _phoneHead[location.Place] = person;
+            }
         }
     }
 
@@ -322,9 +363,9 @@ internal sealed class CityRun
         foreach (var place in _occupied)
         {
             var phones = 0;
-            for (var p = _placeHead[place]; p >= 0; p = _nextInPlace[p])
+            for (var p = _phoneHead[place]; p >= 0; p = _nextPhoneInPlace[p])
             {
-                phones += _phones[p] is null ? 0 : 1;
+                phones++;
             }
 
             if (phones == 0)
@@ -357,9 +398,9 @@ internal sealed class CityRun
         var queue = lane.Queue;
         foreach (var place in lane.Places)
         {
-            for (var p = _placeHead[place]; p >= 0; p = _nextInPlace[p])
+            for (var p = _phoneHead[place]; p >= 0; p = _nextPhoneInPlace[p])
             {
-                if (_phones[p] is not null && _nextWake[p] < end)
+                if (_nextWake[p] < end)
                 {
                     queue.Enqueue(p, _nextWake[p]);
                 }
@@ -370,11 +411,15 @@ internal sealed class CityRun
         {
             var phone = _phones[person]!;
             phone.Clock.Set(new DateTimeOffset(ticks, TimeSpan.Zero));
+            var started = _profile.Start();
             var next = phone.Device.Pump();
+            var pumped = _profile.Start();
+            lane.PumpTicks += pumped - started;
             if (phone.Radio.ScansStarted != phone.ScansSeen)
             {
                 phone.ScansSeen = phone.Radio.ScansStarted;
                 Hear(phone, ticks, step, day);
+                lane.HearTicks += _profile.Start() - pumped;
             }
 
             var wake = Math.Max(next.UtcTicks, ticks + TimeSpan.TicksPerMillisecond);
@@ -395,6 +440,11 @@ internal sealed class CityRun
 
         public PriorityQueue<int, long> Queue { get; } = new();
 
+        /// <summary>Time in the device's Pump and in delivering advertisements (for the profile).</summary>
+        public long PumpTicks { get; set; }
+
+        public long HearTicks { get; set; }
+
         public void Clear()
         {
             Places.Clear();
@@ -414,7 +464,7 @@ internal sealed class CityRun
 
         var scanId = ((long)receiver.Person << 24) | (uint)receiver.ScansSeen;
         var sightings = (int)(ScanWindow.Ticks / AdvertisingInterval.Ticks);
-        for (var other = _placeHead[here.Place]; other >= 0; other = _nextInPlace[other])
+        for (var other = _phoneHead[here.Place]; other >= 0; other = _nextPhoneInPlace[other])
         {
             if (other == receiver.Person || _phones[other] is not { } sender || sender.Radio.Payload is not { } payload || sender.Radio.Address is not { } address)
             {
@@ -427,11 +477,12 @@ internal sealed class CityRun
                 continue;
             }
 
-            var attenuation = _channel.EncounterAttenuation(receiver.Person, other, day, here.Place, distance);
+            var attenuation = _channel.EncounterAttenuation(receiver.Person, other, day, here.Place, distance, _carriageLoss[receiver.Person] + _carriageLoss[other]);
             var offset = Draw.Below((int)AdvertisingInterval.Ticks, _seed, (long)Purpose.AdvertOffset, other, step);
+            var draws = _channel.SightingDraws(receiver.Person, scanId, other);
             for (var k = 0; k < sightings; k++)
             {
-                if (_channel.Rssi(attenuation, sender.Model, receiver.Model, receiver.Person, scanId, (other * 64L) + k) is { } rssi)
+                if (_channel.Rssi(attenuation, sender.Model, receiver.Model, draws, k) is { } rssi)
                 {
                     var time = new DateTimeOffset(scanStart + offset + (k * AdvertisingInterval.Ticks), TimeSpan.Zero);
                     receiver.Radio.Deliver(new(time, address, rssi, payload));
@@ -471,6 +522,7 @@ internal sealed class CityRun
             {
                 phone.Clock.Set(_clock.GetUtcNow());
                 var history = phone.Device.History(date);
+                _profile.PhoneDays++;
                 _detections.HistoryErrors.Add(history.Close.People - close[person]);
                 _detections.HistoryCloseContacts += history.Close.People;
                 _detections.TrueCloseContacts += close[person];
@@ -500,10 +552,12 @@ internal sealed class CityRun
         }
 
         _detections.AppUsersPerDay[day] = _appUsers;
+        _profile.SampleHeap();
     }
 
     private async Task SyncAsync(ServerExchange exchange, int step, CancellationToken cancellationToken)
     {
+        var started = _profile.Start();
         var now = _clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var day = Math.Min(step / Whereabouts.StepsPerDay, _options.Days - 1);
@@ -550,10 +604,13 @@ internal sealed class CityRun
         // 2. The server publishes the batch due now; 3. phones download what is new and match.
         await exchange.Server.PublishDueAsync(cancellationToken);
         var files = await exchange.NewExportsAsync(cancellationToken);
+        _profile.Stop(RunPhase.ServerExchange, started);
         if (files.Count == 0)
         {
             return;
         }
+
+        started = _profile.Start();
 
         foreach (var file in files)
         {
@@ -563,49 +620,81 @@ internal sealed class CityRun
             }
         }
 
-        var recursive = new List<int>();
+        // Every identifier published in the new files, indexed once for the whole city: a phone that heard none
+        // of them cannot match anything, so it only records the files as processed (what its matching would
+        // leave behind) and skips building its sighting log (see docs/simulation.md, "Speed").
+        var published = new List<RollingProximityIdentifier>();
+        foreach (var file in files)
+        {
+            foreach (var identifier in file.Published.Identifiers)
+            {
+                published.Add(identifier);
+            }
+        }
+
+        var publishedIndex = SightingIndex.Build(CollectionsMarshal.AsSpan(published));
+        // Each phone's check and matching touch only its own store: phones are matched in parallel, and their
+        // new levels are then acted on in person order, so the outcome does not depend on the thread count.
+        var phones = new List<int>();
         for (var person = 0; person < _people; person++)
         {
-            if (_phones[person] is not { } phone)
+            if (_phones[person] is not null)
+            {
+                phones.Add(person);
+            }
+        }
+
+        var levels = new WarningLevel?[phones.Count];
+        Parallel.For(
+            0,
+            phones.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = _lanes.Length },
+            () => (Heard: new List<RollingProximityIdentifier>(), Hits: new List<SightingMatch>()),
+            (i, _, buffers) =>
+            {
+                levels[i] = MatchPhone(_phones[phones[i]]!, files, publishedIndex, exchange, now, buffers.Heard, buffers.Hits);
+                return buffers;
+            },
+            static _ => { });
+
+        var recursive = new List<int>();
+        for (var i = 0; i < phones.Count; i++)
+        {
+            _profile.PhoneChecks++;
+            if (levels[i] is not { } level)
             {
                 continue;
             }
 
-            var before = _detections.LevelOf(person);
-            SightingLog? log = null;
-            foreach (var file in files)
-            {
-                var windows = file.Published.Keys.Count == 0 ? [] : exchange.Matcher.Match(file.Published, log ??= SightingLog.Build(phone.Store.LoadScanInstances()));
-                var days = ExposureScoring.Score(windows, exchange.Configuration)
-                    .Select(d => new RecordedExposureDay(d.Key.Key.KeyData.ToArray(), d.Key.Key.RollingStartIntervalNumber.Value, d.Day, d.ReportType, d.WeightedMinutes, d.IsRisky))
-                    .ToList();
-                phone.Store.RecordProcessedExport(file.Name, days, now);
-            }
-
-            var status = ExposureWarnings.Compute(phone.Store);
-            if (status.Level <= before || status.Level == WarningLevel.F0)
+            _profile.PhoneMatches++;
+            var person = phones[i];
+            var phone = _phones[person]!;
+            if (level <= _detections.LevelOf(person) || level == WarningLevel.F0)
             {
                 continue;
             }
 
-            _detections.Warned(person, status.Level, now, day, phone.Store.LoadExposureDays());
-            var compliance = status.Level == WarningLevel.F1 ? _options.Response.F1Compliance : _options.Response.F2Compliance;
-            if (Draw.Uniform(_seed, (long)Purpose.Compliance, person, (long)status.Level) < compliance)
+            _detections.Warned(person, level, now, day, phone.Store.LoadExposureDays());
+            var compliance = level == WarningLevel.F1 ? _options.Response.F1Compliance : _options.Response.F2Compliance;
+            if (Draw.Uniform(_seed, (long)Purpose.Compliance, person, (long)level) < compliance)
             {
                 _stayHomeUntil[person] = Math.Max(_stayHomeUntil[person], step + (_options.Response.QuarantineDays * Whereabouts.StepsPerDay));
-                if (status.Level == WarningLevel.F1)
+                if (level == WarningLevel.F1)
                 {
                     _testResults.Enqueue((person, true), step + (_options.Epidemic.TestingDelayDays * Whereabouts.StepsPerDay));
                 }
             }
 
-            if (status.Level == WarningLevel.F1 && Draw.Uniform(_seed, (long)Purpose.Consent, person) < _options.Response.RecursiveConsentShare)
+            if (level == WarningLevel.F1 && Draw.Uniform(_seed, (long)Purpose.Consent, person) < _options.Response.RecursiveConsentShare)
             {
                 recursive.Add(person);
             }
         }
 
+        _profile.Stop(RunPhase.Matching, started);
+
         // 4. F1s who consent warn their own contacts: a recursive upload, accepted only with a contact proof.
+        started = _profile.Start();
         foreach (var person in recursive)
         {
             var phone = _phones[person]!;
@@ -622,6 +711,47 @@ internal sealed class CityRun
                 _detections.Refused("recursive " + outcome.ErrorCode);
             }
         }
+
+        _profile.Stop(RunPhase.ServerExchange, started);
+    }
+
+    /// <summary>
+    /// One phone's share of a sync: if it heard any newly published identifier, the device's own matching,
+    /// scoring and recording, and its warning level after; otherwise the files are recorded as processed with
+    /// no exposure (what matching would leave) and null is returned.
+    /// </summary>
+    private static WarningLevel? MatchPhone(
+        SimulatedPhone phone,
+        IReadOnlyList<DownloadedExport> files,
+        SightingIndex publishedIndex,
+        ServerExchange exchange,
+        DateTimeOffset now,
+        List<RollingProximityIdentifier> heard,
+        List<SightingMatch> hits)
+    {
+        phone.Store.CopyHeardIdentifiers(heard);
+        hits.Clear();
+        if (publishedIndex.FindAll(CollectionsMarshal.AsSpan(heard), hits) == 0)
+        {
+            foreach (var file in files)
+            {
+                phone.Store.RecordProcessedExport(file.Name, [], now);
+            }
+
+            return null;
+        }
+
+        SightingLog? log = null;
+        foreach (var file in files)
+        {
+            var windows = file.Published.Keys.Count == 0 ? [] : exchange.Matcher.Match(file.Published, log ??= SightingLog.BuildFromSorted(phone.Store.LoadScanInstancesByIdentifier()));
+            var days = ExposureScoring.Score(windows, exchange.Configuration)
+                .Select(d => new RecordedExposureDay(d.Key.Key.KeyData.ToArray(), d.Key.Key.RollingStartIntervalNumber.Value, d.Day, d.ReportType, d.WeightedMinutes, d.IsRisky))
+                .ToList();
+            phone.Store.RecordProcessedExport(file.Name, days, now);
+        }
+
+        return ExposureWarnings.Compute(phone.Store).Level;
     }
 
     /// <summary>The keys a consent covered (the simulator's record of whose key is whose; the server never learns it).</summary>
@@ -641,7 +771,7 @@ public sealed record SimulationCast(IReadOnlyList<int>? AppUsers = null, IReadOn
 public sealed record InitialInfection(int Person, int Day);
 
 /// <summary>What a run produced: the epidemic, the truth, and what the phones and server detected.</summary>
-internal sealed record RunOutcome(int NewInfections, int[] DailyInfections, int[] DailyConfirmed, GroundTruth Truth, Detections Detections, int AppUsers, int F1Infected);
+internal sealed record RunOutcome(int NewInfections, int[] DailyInfections, int[] DailyConfirmed, GroundTruth Truth, Detections Detections, int AppUsers, int F1Infected, RunProfile Profile);
 
 /// <summary>The HTTP side of a run: the in-process server and one client for the phones' requests.</summary>
 internal sealed class ServerExchange : IAsyncDisposable

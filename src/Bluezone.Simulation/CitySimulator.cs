@@ -47,9 +47,16 @@ public static class CitySimulator
             withApp.Detections.F2PerDay,
             withApp.Detections.AppUsersPerDay,
             [.. withApp.Detections.HoursToWarning.Select(h => Math.Round(h, 2))]);
-        return new SimulationResult(options, metrics, series, models.Source);
+        var profile = new RunProfile();
+        profile.Add(withoutApp.Profile);
+        profile.Add(withApp.Profile);
+        return new SimulationResult(options, metrics, series, models.Source) { Profile = profile };
     }
 }
 
 /// <summary>Everything a report needs.</summary>
-public sealed record SimulationResult(ScenarioOptions Options, SimulationMetrics Metrics, DailySeries Series, string PhoneModels);
+public sealed record SimulationResult(ScenarioOptions Options, SimulationMetrics Metrics, DailySeries Series, string PhoneModels)
+{
+    /// <summary>Where the wall time went (both runs); not part of the metrics.</summary>
+    public RunProfile Profile { get; init; } = new();
+}

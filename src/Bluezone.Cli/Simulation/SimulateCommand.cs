@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Bluezone.Simulation;
+using Bluezone.Simulation.Measures;
 using Bluezone.Simulation.Report;
 
 namespace Bluezone.Cli.Simulation;
@@ -8,8 +9,8 @@ namespace Bluezone.Cli.Simulation;
 /// <summary><c>bluezone simulate …</c> and <c>bluezone demo</c>: the city simulator (docs/simulation.md).</summary>
 internal static class SimulateCommand
 {
-    /// <summary>The demo city: a thousand people, 60 % adoption, three weeks (about two minutes on an idle 2-core machine).</summary>
-    public const int DemoPeople = 1000;
+    /// <summary>The demo city: three thousand people, 60 % adoption, three weeks (about two minutes on an idle 2-core machine).</summary>
+    public const int DemoPeople = 3000;
 
     public static Command Create()
     {
@@ -19,9 +20,10 @@ internal static class SimulateCommand
         var days = new Option<int?>("--days") { Description = "Simulated days." };
         var seed = new Option<int?>("--seed") { Description = "Random seed: the same seed gives the same metrics.json (except timings)." };
         var output = new Option<DirectoryInfo>("--out") { Description = "Directory for metrics.json, report.html and the charts.", Required = true };
+        var profile = new Option<bool>("--profile") { Description = "Print where the time went, phase by phase, on stderr." };
         var command = new Command("simulate", "Simulate a city: real device cores, the real server on loopback, an epidemic, and detection measured against the truth.")
         {
-            scenario, people, adoption, days, seed, output,
+            scenario, people, adoption, days, seed, output, profile,
         };
         command.SetAction((parse, writer) =>
         {
@@ -30,7 +32,7 @@ internal static class SimulateCommand
             options.Response.Adoption = parse.GetValue(adoption) ?? options.Response.Adoption;
             options.Days = parse.GetValue(days) ?? options.Days;
             options.Seed = parse.GetValue(seed) ?? options.Seed;
-            return Run(options, parse.GetValue(output)!, writer, parse.InvocationConfiguration.Error);
+            return Run(options, parse.GetValue(output)!, writer, parse.InvocationConfiguration.Error, parse.GetValue(profile));
         });
         return command;
     }
@@ -48,12 +50,17 @@ internal static class SimulateCommand
         return command;
     }
 
-    private static int Run(ScenarioOptions options, DirectoryInfo output, TextWriter writer, TextWriter error)
+    private static int Run(ScenarioOptions options, DirectoryInfo output, TextWriter writer, TextWriter error, bool profile = false)
     {
         options.Validate();
         var progress = new ProgressBar(error);
         var result = CitySimulator.RunAsync(options, progress: progress.Report).GetAwaiter().GetResult();
         progress.Done();
+        if (profile)
+        {
+            WriteProfile(result.Profile, error);
+        }
+
         ReportWriter.Write(result, output.FullName);
 
         var rows = ReportWriter.Rows(result.Metrics).ToList();
@@ -66,6 +73,27 @@ internal static class SimulateCommand
         writer.WriteLine();
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Report: {Path.Combine(output.FullName, ReportWriter.ReportFile)}"));
         return ExitCodes.Success;
+    }
+
+    private static void WriteProfile(RunProfile profile, TextWriter error)
+    {
+        var seconds = profile.Seconds;
+        var total = seconds.Values.Sum();
+        error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Profile (wall seconds, both runs; {profile.PhoneDays:N0} phone-days):"));
+        foreach (var (phase, value) in seconds)
+        {
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {phase,-15} {value,8:F1} s  {(total > 0 ? value / total : 0),6:P1}"));
+        }
+
+        if (profile.PhoneDays > 0)
+        {
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  per phone-day: pump and hear {seconds[RunPhase.PumpAndHear] * 1000 / profile.PhoneDays:F2} ms wall; thread time in Pump {profile.DevicePumpSeconds * 1000 / profile.PhoneDays:F2} ms, in delivering adverts {profile.HearSeconds * 1000 / profile.PhoneDays:F2} ms"));
+        }
+
+        error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  phones checked against new exports: {profile.PhoneChecks:N0}; matched in full (had heard a published RPI): {profile.PhoneMatches:N0}"));
+        error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  largest managed heap at a day's end: {profile.PeakHeapBytes / 1048576.0:N0} MiB; garbage collections (gen 0/1/2): {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalSeconds:F1} s; allocated {GC.GetTotalAllocatedBytes() / 1073741824.0:F1} GiB"));
+        {
+        }
     }
 
     /// <summary>One line on stderr, rewritten in place: phase and a bar.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Bluezone.Device.Radio;
 using Bluezone.Protocol.Advertising;
@@ -24,6 +25,8 @@ public sealed class RotatingIdentity
     private readonly long _maxOffsetMs;
     private readonly Dictionary<int, TimeSpan> _offsets = [];
     private Broadcast? _current;
+    private readonly RollingProximityIdentifier[] _dayRpis = new RollingProximityIdentifier[IntervalNumber.PerDay];
+    private readonly AssociatedEncryptedMetadata[] _dayAems = new AssociatedEncryptedMetadata[IntervalNumber.PerDay];
     private byte[]? _rpik;
     private byte[]? _aemk;
     private TemporaryExposureKey? _derivedFrom;
@@ -82,17 +85,67 @@ public sealed class RotatingIdentity
         var key = _keys.KeyFor(broadcasting);
         if (!ReferenceEquals(key, _derivedFrom))
         {
+            // A key's 144 identifiers at once (one AES key schedule, not one per rotation), and one cipher
+            // for the metadata of all of them: a phone rotates 144 times a day, a simulated city millions.
             _rpik = KeySchedule.DeriveRollingProximityIdentifierKey(key.KeyData);
             _aemk = KeySchedule.DeriveAssociatedEncryptedMetadataKey(key.KeyData);
+            RollingProximityIdentifierGenerator.ComputeRollingProximityIdentifiers(_rpik, key.RollingStartIntervalNumber, _dayRpis);
+            EncryptDayMetadata(_aemk);
             _derivedFrom = key;
         }
 
-        var rpi = KeySchedule.ComputeRollingProximityIdentifier(_rpik, broadcasting);
-        Span<byte> plain = stackalloc byte[AdvertisementMetadata.Length];
-        _metadata.WriteTo(plain);
-        var aem = KeySchedule.EncryptMetadata(_aemk, rpi, plain);
+        var index = broadcasting.Value - key.RollingStartIntervalNumber.Value;
+        RollingProximityIdentifier rpi;
+        AssociatedEncryptedMetadata aem;
+        if ((uint)index < IntervalNumber.PerDay)
+        {
+            rpi = _dayRpis[index];
+            aem = _dayAems[index];
+        }
+        else
+        {
+            // A key that does not start at its day's first interval (never made by OwnKeyRing): one at a time.
+            rpi = KeySchedule.ComputeRollingProximityIdentifier(_rpik, broadcasting);
+            Span<byte> plain = stackalloc byte[AdvertisementMetadata.Length];
+            _metadata.WriteTo(plain);
+            aem = KeySchedule.EncryptMetadata(_aemk, rpi, plain);
+        }
         _current = new Broadcast(broadcasting, new BluezoneAdvertisement(rpi, aem), BluetoothAddress.NewNonResolvablePrivate(_addressRandom), since, until);
         return _current;
+    }
+
+    /// <summary>
+    /// The AEMs of the day's 144 RPIs in one cipher call. AEM = AES-128-CTR(AEMK, iv = RPI, metadata), as
+    /// <see cref="KeySchedule.EncryptMetadata"/> computes it; four bytes of CTR use only the first keystream
+    /// block, AES(AEMK, RPI), so the day's keystreams are one ECB encryption of the 144 RPIs.
+    /// </summary>
+    private void EncryptDayMetadata(byte[] aemk)
+    {
+        var blocks = new byte[IntervalNumber.PerDay * RollingProximityIdentifier.Length];
+        for (var i = 0; i < IntervalNumber.PerDay; i++)
+        {
+            _dayRpis[i].WriteTo(blocks.AsSpan(i * RollingProximityIdentifier.Length));
+        }
+
+        using (var aes = Aes.Create())
+        {
+            aes.Key = aemk;
+            aes.EncryptEcb(blocks, blocks, PaddingMode.None);
+        }
+
+        Span<byte> aem = stackalloc byte[AssociatedEncryptedMetadata.Length];
+        for (var i = 0; i < IntervalNumber.PerDay; i++)
+        {
+            _metadata.WriteTo(aem);
+            for (var j = 0; j < aem.Length; j++)
+            {
+                aem[j] ^= blocks[(i * RollingProximityIdentifier.Length) + j];
+            }
+
+            _dayAems[i] = AssociatedEncryptedMetadata.FromBytes(aem);
+        }
+
+        CryptographicOperations.ZeroMemory(blocks);
     }
 
     /// <summary>Forgets the derived keys and the current broadcast (after a wipe).</summary>
@@ -104,6 +157,7 @@ public sealed class RotatingIdentity
         {
             CryptographicOperations.ZeroMemory(_rpik);
             CryptographicOperations.ZeroMemory(_aemk);
+            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(_dayRpis.AsSpan()));
         }
     }
 }

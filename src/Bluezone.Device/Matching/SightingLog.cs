@@ -31,12 +31,33 @@ public sealed class SightingLog
     public static SightingLog Build(IEnumerable<ScanInstance> instances)
     {
         var sorted = instances.ToArray();
-        Array.Sort(sorted, static (a, b) =>
-        {
-            var byRpi = a.Rpi.CompareTo(b.Rpi);
-            return byRpi != 0 ? byRpi : a.ScanStartUnixMs.CompareTo(b.ScanStartUnixMs);
-        });
+        Array.Sort(sorted, default(ByRpiThenTime));
+        return Group(sorted);
+    }
 
+    /// <summary>
+    /// For instances already ordered by RPI and, within an RPI, by scan start (as
+    /// <see cref="Storage.InMemoryDeviceStore.LoadScanInstancesByIdentifier"/> gives them): no sort, one pass
+    /// to check the order. The array is kept, not copied.
+    /// </summary>
+    /// <exception cref="ArgumentException">The instances are not in that order.</exception>
+    public static SightingLog BuildFromSorted(ScanInstance[] sorted)
+    {
+        ArgumentNullException.ThrowIfNull(sorted);
+        var order = default(ByRpiThenTime);
+        for (var i = 1; i < sorted.Length; i++)
+        {
+            if (order.Compare(sorted[i - 1], sorted[i]) > 0)
+            {
+                throw new ArgumentException($"Scan instance {i} is out of (RPI, scan start) order.", nameof(sorted));
+            }
+        }
+
+        return Group(sorted);
+    }
+
+    private static SightingLog Group(ScanInstance[] sorted)
+    {
         var starts = new List<int>();
         var distinct = new List<RollingProximityIdentifier>();
         for (var i = 0; i < sorted.Length; i++)
@@ -50,6 +71,16 @@ public sealed class SightingLog
 
         starts.Add(sorted.Length);
         return new SightingLog(sorted, [.. starts], SightingIndex.Build(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(distinct)));
+    }
+
+    /// <summary>A struct comparer, so the sort calls it directly instead of through a delegate.</summary>
+    private readonly struct ByRpiThenTime : IComparer<ScanInstance>
+    {
+        public int Compare(ScanInstance a, ScanInstance b)
+        {
+            var byRpi = a.Rpi.CompareTo(b.Rpi);
+            return byRpi != 0 ? byRpi : a.ScanStartUnixMs.CompareTo(b.ScanStartUnixMs);
+        }
     }
 
     /// <summary>The scan instances of the <paramref name="group"/>-th distinct RPI, oldest first.</summary>

@@ -187,7 +187,7 @@ public sealed class SightingProcessor
         }
 
         // A stable order makes linking (and ids) independent of dictionary layout.
-        _observations.Sort(static (a, b) => a.FirstUnixMs != b.FirstUnixMs ? a.FirstUnixMs.CompareTo(b.FirstUnixMs) : a.Rpi.CompareTo(b.Rpi));
+        CollectionsMarshal.AsSpan(_observations).Sort(default(ByFirstSighting));
         var otherClose = 0;
         foreach (var attenuation in _otherAddresses.Values)
         {
@@ -203,9 +203,22 @@ public sealed class SightingProcessor
         _closeOthers.OnScan(_scanStartMs, _scanLastMs, sinceLast, otherClose, linkWindowMs, ref _nextEncounterId, _updates);
 
         var summary = new ScanSummary(_scanStartMs, _scanLastMs, sinceLast, _rpis.Count, _otherAddresses.Count, otherClose);
+        var heard = _rpis.Count;
         _rpis.Clear();
+        if (_rpis.EnsureCapacity(0) > 4 * Math.Max(heard, 16))
+        {
+            // Clear() wipes the whole table: after one crowded scan, every later scan would pay for the crowd.
+            _rpis.TrimExcess(Math.Max(heard, 16));
+        }
+
         _otherAddresses.Clear();
         _log.Record(summary, CollectionsMarshal.AsSpan(_instances), CollectionsMarshal.AsSpan(_updates));
+    }
+
+    private readonly struct ByFirstSighting : IComparer<RpiObservation>
+    {
+        public int Compare(RpiObservation a, RpiObservation b) =>
+            a.FirstUnixMs != b.FirstUnixMs ? a.FirstUnixMs.CompareTo(b.FirstUnixMs) : a.Rpi.CompareTo(b.Rpi);
     }
 
     private struct RpiAggregate

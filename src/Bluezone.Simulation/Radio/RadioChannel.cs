@@ -26,24 +26,33 @@ internal sealed class RadioChannel(RadioOptions options, int seed)
     /// The mean attenuation of one encounter: path loss at <paramref name="distance"/>, both carriages, and the
     /// shadowing of this pair at this place on this day (bodies and furniture in between stay put for a while).
     /// </summary>
-    public double EncounterAttenuation(int a, int b, int day, int place, double distance)
+    /// <param name="carriageLoss">Both phones' <see cref="CarriageLoss"/> today (the caller keeps them for the day).</param>
+    public double EncounterAttenuation(int a, int b, int day, int place, double distance, double carriageLoss)
     {
         var (lo, hi) = a < b ? (a, b) : (b, a);
-        var shadow = options.ShadowingSigmaDb * Draw.Normal(seed, (long)Purpose.Shadowing, ((long)lo << 32) | (uint)hi, day, place);
+        var shadow = options.ShadowingSigmaDb * Draw.NormalOf(Draw.Hash(seed, (long)Purpose.Shadowing, ((long)lo << 32) | (uint)hi, day, place));
         return options.AttenuationAt1m
             + (10 * options.PathLossExponent * Math.Log10(Math.Max(distance, MinDistance)))
-            + CarriageLoss(a, day) + CarriageLoss(b, day) + shadow;
+            + carriageLoss + shadow;
     }
 
-    /// <summary>One sighting's RSSI as the receiver reports it, or null when the scanner missed it or it was too weak.</summary>
-    public int? Rssi(double encounterAttenuation, PhoneModel sender, PhoneModel receiver, long receiverId, long scanId, long sighting)
+    /// <summary>The draws of one scan's sightings of one sender (<see cref="Rssi"/> takes them one by one).</summary>
+    public ulong SightingDraws(long receiverId, long scanId, long sender) => Draw.Hash(seed, (long)Purpose.Reception, receiverId, scanId, sender);
+
+    /// <summary>
+    /// The <paramref name="sighting"/>-th sighting's RSSI as the receiver reports it, or null when the scanner
+    /// missed it or it was too weak. One hash per sighting: its high bits decide reception, its low 12 bits
+    /// the noise.
+    /// </summary>
+    public int? Rssi(double encounterAttenuation, PhoneModel sender, PhoneModel receiver, ulong draws, int sighting)
     {
-        if (Draw.Uniform(seed, (long)Purpose.Reception, receiverId, scanId, sighting) >= options.ReceptionShare)
+        var h = Draw.Next(draws, sighting);
+        if ((h >> 11) * (1.0 / (1UL << 53)) >= options.ReceptionShare)
         {
             return null;
         }
 
-        var attenuation = encounterAttenuation + (options.SightingNoiseDb * Draw.Normal(seed, (long)Purpose.SightingNoise, receiverId, scanId, sighting));
+        var attenuation = encounterAttenuation + (options.SightingNoiseDb * Draw.NormalOf(h));
         var iphoneRssi = sender.TxPowerDbm - attenuation;
         var rssi = (int)Math.Round(iphoneRssi - receiver.RssiCorrection);
         return rssi < options.SensitivityDbm ? null : Math.Min(rssi, 0);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Bluezone.Device.Proximity;
 using Bluezone.Device.Sightings;
 using Bluezone.Protocol.Keys;
@@ -47,10 +48,12 @@ internal sealed class EncounterLinker
     private readonly ProximityOptions _proximity;
     private readonly Dictionary<RollingProximityIdentifier, Track> _tracks = [];
     private readonly List<RpiObservation> _fresh = [];
-    private readonly List<(long Score, Track Old, int Fresh)> _pairs = [];
+    private readonly List<Candidate> _pairs = [];
     private readonly List<Track> _predecessors = [];
     private readonly List<Track> _freshTracks = [];
     private readonly List<RollingProximityIdentifier> _stale = [];
+    private readonly List<Track> _observed = [];
+    private long _oldestLastMs = long.MaxValue; // no track was last heard earlier (a lower bound)
 
     public EncounterLinker(EncounterOptions options, ProximityOptions proximity)
     {
@@ -61,7 +64,11 @@ internal sealed class EncounterLinker
     /// <summary>RPIs still remembered (each within the link window of now).</summary>
     public int ActiveTracks => _tracks.Count;
 
-    public void Reset() => _tracks.Clear();
+    public void Reset()
+    {
+        _tracks.Clear();
+        _oldestLastMs = long.MaxValue;
+    }
 
     /// <summary>
     /// Links the RPIs of a closed scan and appends their scan instances and the encounter-day rows they changed.
@@ -96,10 +103,18 @@ internal sealed class EncounterLinker
 
         LinkFresh(scanSequence, linkWindowMs, ref nextEncounterId);
 
-        var day = (int)(scanStartMs / MsPerDay);
+        // Each observation's track, looked up once.
+        _observed.Clear();
         foreach (var observation in observations)
         {
-            var track = _tracks[observation.Rpi];
+            _observed.Add(_tracks[observation.Rpi]);
+        }
+
+        var day = (int)(scanStartMs / MsPerDay);
+        for (var i = 0; i < observations.Count; i++)
+        {
+            var observation = observations[i];
+            var track = _observed[i];
             var encounter = track.Encounter;
             if (encounter.Day != day)
             {
@@ -131,9 +146,9 @@ internal sealed class EncounterLinker
             instances.Add(new ScanInstance(observation.Rpi, observation.Aem, scanStartMs, observation.TypicalAttenuation, observation.MinAttenuation, seconds, encounter.Id));
         }
 
-        foreach (var observation in observations)
+        foreach (var track in _observed)
         {
-            var encounter = _tracks[observation.Rpi].Encounter;
+            var encounter = track.Encounter;
             if (encounter.Touched)
             {
                 encounter.Touched = false;
@@ -146,8 +161,18 @@ internal sealed class EncounterLinker
     {
         // Predecessors: every remembered track, and — for a rotation heard within this very scan — every new
         // RPI of this scan that went silent before another one appeared.
+        // Tracks that already have a successor, or were last heard too many scans ago, cannot be chosen: they are
+        // left out once here rather than tested against every new RPI.
+        var earliestScan = scanSequence - 1 - _options.MaxMissedScans;
         _predecessors.Clear();
-        _predecessors.AddRange(_tracks.Values);
+        foreach (var track in _tracks.Values)
+        {
+            if (!track.HasSuccessor && track.LastScan >= earliestScan)
+            {
+                _predecessors.Add(track);
+            }
+        }
+
         _freshTracks.Clear();
         foreach (var fresh in _fresh)
         {
@@ -157,27 +182,28 @@ internal sealed class EncounterLinker
         }
 
         _pairs.Clear();
-        var earliestScan = scanSequence - 1 - _options.MaxMissedScans;
         for (var i = 0; i < _freshTracks.Count; i++)
         {
             var fresh = _freshTracks[i];
-            foreach (var old in _predecessors)
+            for (var p = 0; p < _predecessors.Count; p++)
             {
+                var old = _predecessors[p];
                 var gap = fresh.FirstMs - old.LastMs;
                 var difference = Math.Abs(old.Attenuation - fresh.Attenuation);
-                if (gap > 0 && gap <= linkWindowMs && old.LastScan >= earliestScan
+                if (gap > 0 && gap <= linkWindowMs
                     && difference <= _options.MaxAttenuationDifferenceDb
                     && CouldRotateBetween(old.LastMs, fresh.FirstMs))
                 {
                     // Signal similarity first; a shorter silence breaks near-ties (10 s of silence weigh 1 dB).
-                    _pairs.Add(((difference * 10_000L) + gap, old, i));
+                    _pairs.Add(new Candidate((difference * 10_000L) + gap, p, i));
                 }
             }
         }
 
-        _pairs.Sort(static (a, b) => a.Score.CompareTo(b.Score));
-        foreach (var (_, old, index) in _pairs)
+        CollectionsMarshal.AsSpan(_pairs).Sort(default(ByScore));
+        foreach (var (_, p, index) in _pairs)
         {
+            var old = _predecessors[p];
             var fresh = _freshTracks[index];
             if (old.HasSuccessor || fresh.Predecessor is not null)
             {
@@ -195,6 +221,7 @@ internal sealed class EncounterLinker
             track.Encounter = track.Predecessor?.Encounter ?? new Encounter(nextEncounterId++);
             track.Predecessor = null;
             _tracks.Add(_fresh[i].Rpi, track);
+            _oldestLastMs = Math.Min(_oldestLastMs, track.LastMs);
         }
     }
 
@@ -212,12 +239,22 @@ internal sealed class EncounterLinker
 
     private void Forget(long olderThanMs)
     {
+        if (_oldestLastMs >= olderThanMs)
+        {
+            return; // every track was heard since (LastMs only grows)
+        }
+
         _stale.Clear();
+        _oldestLastMs = long.MaxValue;
         foreach (var (rpi, track) in _tracks)
         {
             if (track.LastMs < olderThanMs)
             {
                 _stale.Add(rpi);
+            }
+            else
+            {
+                _oldestLastMs = Math.Min(_oldestLastMs, track.LastMs);
             }
         }
 
@@ -225,6 +262,16 @@ internal sealed class EncounterLinker
         {
             _tracks.Remove(rpi);
         }
+    }
+
+    /// <summary>A possible (predecessor, new RPI) link; indices into this scan's lists.</summary>
+    private readonly record struct Candidate(long Score, int Old, int Fresh);
+
+    /// <summary>Best score first; equal scores in list order, so the outcome never depends on the sort algorithm.</summary>
+    private readonly struct ByScore : IComparer<Candidate>
+    {
+        public int Compare(Candidate a, Candidate b) =>
+            a.Score != b.Score ? a.Score.CompareTo(b.Score) : a.Old != b.Old ? a.Old.CompareTo(b.Old) : a.Fresh.CompareTo(b.Fresh);
     }
 
     private sealed class Track

@@ -14,6 +14,7 @@ internal sealed class LiveView(ProximityOptions proximity)
 
     private readonly Dictionary<BluetoothAddress, Entry> _entries = [];
     private readonly List<BluetoothAddress> _expired = [];
+    private long _oldestMs = long.MaxValue; // no entry is older (a lower bound: entries only get newer)
 
     public int Count => _entries.Count;
 
@@ -23,17 +24,28 @@ internal sealed class LiveView(ProximityOptions proximity)
         if (unixMs >= entry.LastMs)
         {
             entry = new Entry(unixMs, isBluezone, attenuation);
+            _oldestMs = Math.Min(_oldestMs, unixMs);
         }
     }
 
     public void Forget(long nowMs)
     {
+        if (_oldestMs > nowMs - WindowMs)
+        {
+            return; // nothing can have expired: the device asks many times a second
+        }
+
         _expired.Clear();
+        _oldestMs = long.MaxValue;
         foreach (var (address, entry) in _entries)
         {
             if (entry.LastMs <= nowMs - WindowMs)
             {
                 _expired.Add(address);
+            }
+            else
+            {
+                _oldestMs = Math.Min(_oldestMs, entry.LastMs);
             }
         }
 
@@ -44,7 +56,11 @@ internal sealed class LiveView(ProximityOptions proximity)
     }
 
     /// <summary>Clears everything (a wipe).</summary>
-    public void Clear() => _entries.Clear();
+    public void Clear()
+    {
+        _entries.Clear();
+        _oldestMs = long.MaxValue;
+    }
 
     public LiveSnapshot Snapshot(DateTimeOffset now)
     {

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+
+namespace Bluezone.Simulation.Measures;
+
+/// <summary>
+/// Where a run's wall time went, phase by phase (stopwatch around each part of a step), for
+/// <c>bluezone simulate --profile</c> and docs/simulation.md. Timings only: never part of the metrics.
+/// </summary>
+public sealed class RunProfile
+{
+    private readonly long[] _ticks = new long[Enum.GetValues<RunPhase>().Length];
+
+    /// <summary>Seconds spent in each phase.</summary>
+    public IReadOnlyDictionary<RunPhase, double> Seconds =>
+        Enum.GetValues<RunPhase>().ToDictionary(p => p, p => (double)_ticks[(int)p] / Stopwatch.Frequency);
+
+    /// <summary>Phones checked against newly published identifiers (one per phone and sync with new files).</summary>
+    public long PhoneChecks { get; internal set; }
+
+    /// <summary>Of those, phones that had heard one of them and so ran the full matching.</summary>
+    public long PhoneMatches { get; internal set; }
+
+    /// <summary>Phone-days simulated (phones installed × days they ran).</summary>
+    public long PhoneDays { get; internal set; }
+
+    /// <summary>Thread time inside the device's <c>Pump</c> (all lanes; part of <see cref="RunPhase.PumpAndHear"/>).</summary>
+    public double DevicePumpSeconds => (double)_pumpTicks / Stopwatch.Frequency;
+
+    /// <summary>Thread time delivering advertisements, the device's <c>Ingest</c> included.</summary>
+    public double HearSeconds => (double)_hearTicks / Stopwatch.Frequency;
+
+    /// <summary>The largest managed heap seen at the end of a day (after the day's garbage, before a collection).</summary>
+    public long PeakHeapBytes { get; private set; }
+
+    private long _pumpTicks;
+    private long _hearTicks;
+
+    internal void AddLane(long pumpTicks, long hearTicks)
+    {
+        _pumpTicks += pumpTicks;
+        _hearTicks += hearTicks;
+    }
+
+    internal void SampleHeap() => PeakHeapBytes = Math.Max(PeakHeapBytes, GC.GetTotalMemory(false));
+
+    internal long Start() => Stopwatch.GetTimestamp();
+
+    internal void Stop(RunPhase phase, long started) => _ticks[(int)phase] += Stopwatch.GetTimestamp() - started;
+
+    /// <summary>Adds another run's times (the two runs of a scenario).</summary>
+    internal void Add(RunProfile other)
+    {
+        for (var i = 0; i < _ticks.Length; i++)
+        {
+            _ticks[i] += other._ticks[i];
+        }
+
+        PhoneDays += other.PhoneDays;
+        PhoneChecks += other.PhoneChecks;
+        PhoneMatches += other.PhoneMatches;
+        _pumpTicks += other._pumpTicks;
+        _hearTicks += other._hearTicks;
+        PeakHeapBytes = Math.Max(PeakHeapBytes, other.PeakHeapBytes);
+    }
+}
+
+/// <summary>The parts of a simulated step.</summary>
+public enum RunPhase
+{
+    /// <summary>Placing everyone (city schedule, positions).</summary>
+    Place,
+
+    /// <summary>Every pair in a place: ground truth and infections.</summary>
+    Meet,
+
+    /// <summary>Pumping the device cores and delivering advertisements to scanning phones.</summary>
+    PumpAndHear,
+
+    /// <summary>Authority codes, F0 and recursive uploads over HTTP, publishing and downloading exports.</summary>
+    ServerExchange,
+
+    /// <summary>Each phone's matching, scoring and warning level after new exports.</summary>
+    Matching,
+
+    /// <summary>History screens vs truth at the end of each day, invites.</summary>
+    EndOfDay,
+
+    /// <summary>Test results, installs, the final tally.</summary>
+    Other,
+}
