@@ -90,11 +90,7 @@ public sealed class ContactTracingScenarioTests
         server.MoveTo(town.Time.GetUtcNow() + TimeSpan.FromMinutes(10));
         var index2 = await server.AwaitNextExportAsync(index.Length);
         town.JumpTo(server.Time.GetUtcNow());
-        foreach (var phone in new[] { a, b, c, d })
-        {
-            var result = await phone.Sync.SyncAsync();
-            Assert.True(result.Complete, string.Join("; ", result.Refused.Select(r => r.Reason).Concat(result.Problems)));
-        }
+        await Town.SyncAllAsync(a, b, c, d);
 
         Assert.True(c.Status.Level == WarningLevel.F2, string.Join("; ", c.Store.LoadExposureDays().Select(x => $"{x.Day} {x.ReportType} {x.WeightedMinutes} {x.IsRisky}")) + " index " + string.Join(",", index2));
         Assert.Equal(DateOnly.FromDateTime(day2.UtcDateTime), c.Status.ExposureDate);

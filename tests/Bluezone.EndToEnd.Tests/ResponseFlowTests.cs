@@ -24,10 +24,7 @@ public sealed class ResponseFlowTests
         var b = town.Add("B", server.Address, sqlite: true);
         var c = town.Add("C", server.Address, sqlite: false);
         var d = town.Add("D", server.Address, sqlite: false);
-        foreach (var phone in new[] { a, b, c, d })
-        {
-            Assert.True((await phone.Sync.SyncAsync()).Complete);
-        }
+        await Town.SyncAllAsync(a, b, c, d);
 
         // A and B an hour apart at medium attenuation both ways (weight 0.5: 30 weighted minutes for B).
         town.JumpTo(day1.AddHours(8));
@@ -56,10 +53,7 @@ public sealed class ResponseFlowTests
         server.MoveTo(town.Time.GetUtcNow() + TimeSpan.FromMinutes(10));
         var index = await server.AwaitNextExportAsync(0);
         town.JumpTo(server.Time.GetUtcNow());
-        foreach (var phone in new[] { b, c, d })
-        {
-            Assert.True((await phone.Sync.SyncAsync()).Complete);
-        }
+        await Town.SyncAllAsync(b, c, d);
 
         // B's exposure came only from the medium band, and it is F1.
         Assert.Equal(WarningLevel.F1, b.Status.Level);
@@ -95,10 +89,7 @@ public sealed class ResponseFlowTests
         var a = town.Add("A", server.Address, sqlite: false);
         var b = town.Add("B", server.Address, sqlite: true);
         var c = town.Add("C", server.Address, sqlite: true);
-        foreach (var phone in new[] { a, b, c })
-        {
-            Assert.True((await phone.Sync.SyncAsync()).Complete);
-        }
+        await Town.SyncAllAsync(a, b, c);
 
         town.JumpTo(day1.AddHours(8));
         town.Together(TimeSpan.FromMinutes(20), (a, b, Town.Close));

@@ -32,6 +32,16 @@ public sealed class Town : IDisposable
         return phone;
     }
 
+    /// <summary>Syncs each phone once; every sync must complete (the reasons are shown when one does not).</summary>
+    public static async Task SyncAllAsync(params Phone[] phones)
+    {
+        foreach (var phone in phones)
+        {
+            var result = await phone.Sync.SyncAsync();
+            Assert.True(result.Complete, phone.Name + ": " + string.Join("; ", result.Refused.Select(r => r.Reason).Concat(result.Problems)));
+        }
+    }
+
     /// <summary>
     /// Runs every phone, second by second, from now for <paramref name="duration"/>, with each listed pair hearing
     /// each other at its attenuation; then a minute of quiet so the last scans close and are stored.
