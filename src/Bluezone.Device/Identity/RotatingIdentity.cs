@@ -90,7 +90,7 @@ public sealed class RotatingIdentity
             _rpik = KeySchedule.DeriveRollingProximityIdentifierKey(key.KeyData);
             _aemk = KeySchedule.DeriveAssociatedEncryptedMetadataKey(key.KeyData);
             RollingProximityIdentifierGenerator.ComputeRollingProximityIdentifiers(_rpik, key.RollingStartIntervalNumber, _dayRpis);
-            EncryptDayMetadata(_aemk);
+            RollingProximityIdentifierGenerator.EncryptMetadata(_aemk, _dayRpis, _metadata, _dayAems);
             _derivedFrom = key;
         }
 
@@ -112,40 +112,6 @@ public sealed class RotatingIdentity
         }
         _current = new Broadcast(broadcasting, new BluezoneAdvertisement(rpi, aem), BluetoothAddress.NewNonResolvablePrivate(_addressRandom), since, until);
         return _current;
-    }
-
-    /// <summary>
-    /// The AEMs of the day's 144 RPIs in one cipher call. AEM = AES-128-CTR(AEMK, iv = RPI, metadata), as
-    /// <see cref="KeySchedule.EncryptMetadata"/> computes it; four bytes of CTR use only the first keystream
-    /// block, AES(AEMK, RPI), so the day's keystreams are one ECB encryption of the 144 RPIs.
-    /// </summary>
-    private void EncryptDayMetadata(byte[] aemk)
-    {
-        var blocks = new byte[IntervalNumber.PerDay * RollingProximityIdentifier.Length];
-        for (var i = 0; i < IntervalNumber.PerDay; i++)
-        {
-            _dayRpis[i].WriteTo(blocks.AsSpan(i * RollingProximityIdentifier.Length));
-        }
-
-        using (var aes = Aes.Create())
-        {
-            aes.Key = aemk;
-            aes.EncryptEcb(blocks, blocks, PaddingMode.None);
-        }
-
-        Span<byte> aem = stackalloc byte[AssociatedEncryptedMetadata.Length];
-        for (var i = 0; i < IntervalNumber.PerDay; i++)
-        {
-            _metadata.WriteTo(aem);
-            for (var j = 0; j < aem.Length; j++)
-            {
-                aem[j] ^= blocks[(i * RollingProximityIdentifier.Length) + j];
-            }
-
-            _dayAems[i] = AssociatedEncryptedMetadata.FromBytes(aem);
-        }
-
-        CryptographicOperations.ZeroMemory(blocks);
     }
 
     /// <summary>Forgets the derived keys and the current broadcast (after a wipe).</summary>

@@ -58,6 +58,58 @@ public static class RollingProximityIdentifierGenerator
     public static void DeriveRollingProximityIdentifiers(ReadOnlySpan<byte> teks, ReadOnlySpan<IntervalNumber> rollingStarts, Span<RollingProximityIdentifier> destination) =>
         DeriveRollingProximityIdentifiers(teks, rollingStarts, destination, HkdfBatch.BestEngine, RollingProximityIdentifierCipher.BestEngine);
 
+    /// <summary>
+    /// The AEMs of many RPIs that carry the same metadata under one AEMK (a phone's day of broadcasts):
+    /// destination[i] = AES-128-CTR(AEMK, iv = rpis[i], metadata), as <see cref="KeySchedule.EncryptMetadata"/>.
+    /// </summary>
+    /// <remarks>
+    /// Four bytes of CTR use only the first keystream block, AES(AEMK, RPI), so all the keystreams are one ECB
+    /// encryption of the RPIs: one cipher set-up and one native call instead of one per RPI.
+    /// </remarks>
+    public static void EncryptMetadata(ReadOnlySpan<byte> aemk, ReadOnlySpan<RollingProximityIdentifier> rpis, AdvertisementMetadata metadata, Span<AssociatedEncryptedMetadata> destination)
+    {
+        if (aemk.Length != KeyLength)
+        {
+            ThrowHelper.ThrowArgument(nameof(aemk), $"Expected a {KeyLength}-byte key, got {aemk.Length} bytes.");
+        }
+
+        if (destination.Length != rpis.Length)
+        {
+            ThrowHelper.ThrowArgument(nameof(destination), $"Expected room for {rpis.Length} AEMs, got {destination.Length}.");
+        }
+
+        var blocks = new byte[rpis.Length * RollingProximityIdentifier.Length];
+        try
+        {
+            for (var i = 0; i < rpis.Length; i++)
+            {
+                rpis[i].WriteTo(blocks.AsSpan(i * RollingProximityIdentifier.Length));
+            }
+
+            using (var aes = PlatformAes.Create())
+            {
+                aes.SetKey(aemk);
+                aes.EncryptEcb(blocks, blocks, PaddingMode.None);
+            }
+
+            Span<byte> aem = stackalloc byte[AssociatedEncryptedMetadata.Length];
+            for (var i = 0; i < rpis.Length; i++)
+            {
+                metadata.WriteTo(aem);
+                for (var j = 0; j < aem.Length; j++)
+                {
+                    aem[j] ^= blocks[(i * RollingProximityIdentifier.Length) + j];
+                }
+
+                destination[i] = AssociatedEncryptedMetadata.FromBytes(aem);
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(blocks);
+        }
+    }
+
     internal static void DeriveRollingProximityIdentifierKeys(ReadOnlySpan<byte> teks, Span<byte> rpiks, Sha256Engine engine)
     {
         CheckKeys(teks, rpiks, nameof(rpiks));

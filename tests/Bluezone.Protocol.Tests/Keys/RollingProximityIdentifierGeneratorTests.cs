@@ -38,6 +38,28 @@ public sealed class RollingProximityIdentifierGeneratorTests
 
     private static byte[] VectorBytes(string name) => Convert.FromHexString(Vectors.GetProperty(name).GetString()!);
 
+    [Fact]
+    public void A_days_metadata_encrypted_at_once_equals_the_reference_one_RPI_at_a_time()
+    {
+        var random = new Random(11);
+        var aemk = new byte[16];
+        random.NextBytes(aemk);
+        var rpis = Enumerable.Range(0, IntervalNumber.PerDay).Select(_ => new RollingProximityIdentifier((ulong)random.NextInt64(), (ulong)random.NextInt64())).ToArray();
+        var metadata = AdvertisementMetadata.ForTxPower(-17);
+        var aems = new AssociatedEncryptedMetadata[rpis.Length];
+
+        RollingProximityIdentifierGenerator.EncryptMetadata(aemk, rpis, metadata, aems);
+
+        for (var i = 0; i < rpis.Length; i++)
+        {
+            Assert.Equal(KeySchedule.EncryptMetadata(aemk, rpis[i], metadata.ToArray()), aems[i]);
+            Assert.Equal(-17, KeySchedule.DecryptMetadata(aemk, rpis[i], aems[i]).TxPowerDbm);
+        }
+
+        Assert.Throws<ArgumentException>(() => RollingProximityIdentifierGenerator.EncryptMetadata(aemk, rpis, metadata, new AssociatedEncryptedMetadata[3]));
+        Assert.Throws<ArgumentException>(() => RollingProximityIdentifierGenerator.EncryptMetadata(new byte[15], rpis, metadata, aems));
+    }
+
     [Theory]
     [MemberData(nameof(Sha256Engines))]
     public void Derived_keys_match_the_specification_vectors(int engineNumber)
