@@ -55,6 +55,11 @@ public sealed class SightingProcessor
     private BluezoneAdvertisement _lastAdvertisement;
     private int _lastSlot = -1; // its slot in _aggregates in the open scan; -1 before it is added
 
+    // Likewise a run of one non-Bluezone address: its strongest signal is kept here and written once.
+    private bool _hasPendingOther;
+    private BluetoothAddress _pendingOther;
+    private int _pendingOtherStrongest;
+
     /// <param name="ownCalibration">This phone's calibration: its RSSI correction applies to everything it hears.</param>
     public SightingProcessor(
         IContactLog log,
@@ -151,9 +156,29 @@ public sealed class SightingProcessor
         else
         {
             // Deduplicated by address within the scan (at most 60 s); the address is dropped when the scan closes.
-            ref var strongest = ref CollectionsMarshal.GetValueRefOrAddDefault(_otherAddresses, advertisement.Address, out var exists);
-            strongest = exists ? Math.Min(strongest, attenuation) : attenuation;
+            if (_hasPendingOther && _pendingOther == advertisement.Address)
+            {
+                _pendingOtherStrongest = Math.Min(_pendingOtherStrongest, attenuation);
+            }
+            else
+            {
+                WritePendingOther();
+                _hasPendingOther = true;
+                _pendingOther = advertisement.Address;
+                _pendingOtherStrongest = attenuation;
+            }
+
             _live.Observe(advertisement.Address, ms, isBluezone: false, attenuation);
+        }
+    }
+
+    private void WritePendingOther()
+    {
+        if (_hasPendingOther)
+        {
+            _hasPendingOther = false;
+            ref var strongest = ref CollectionsMarshal.GetValueRefOrAddDefault(_otherAddresses, _pendingOther, out var exists);
+            strongest = exists ? Math.Min(strongest, _pendingOtherStrongest) : _pendingOtherStrongest;
         }
     }
 
@@ -200,6 +225,7 @@ public sealed class SightingProcessor
         _rpis.Clear();
         _aggregates.Clear();
         _lastSlot = -1;
+        _hasPendingOther = false;
         _otherAddresses.Clear();
         _live.Clear();
         _previousScanStartMs = long.MinValue;
@@ -212,6 +238,7 @@ public sealed class SightingProcessor
     private void CloseScan()
     {
         _scanOpen = false;
+        WritePendingOther();
         var sinceLast = _previousScanStartMs == long.MinValue
             ? _options.FirstScanSeconds
             : (int)Math.Clamp((_scanStartMs - _previousScanStartMs + 500) / 1000, 1, _options.MaxSecondsSinceLastScan);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Bluezone.Device.Proximity;
 using Bluezone.Device.Sightings;
@@ -55,6 +56,8 @@ internal sealed class EncounterLinker
     private readonly List<Track?> _observed = [];
     private readonly List<long> _packedPairs = [];
     private Silence[] _silences = new Silence[64];
+    private int[] _byAttenuation = new int[64];
+    private readonly int[] _attenuationStarts = new int[257];
     private long _oldestLastMs = long.MaxValue; // no track was last heard earlier (a lower bound)
 
     public EncounterLinker(EncounterOptions options, ProximityOptions proximity)
@@ -208,30 +211,52 @@ internal sealed class EncounterLinker
             && _predecessors.Count <= ushort.MaxValue && _freshTracks.Count <= ushort.MaxValue;
         _pairs.Clear();
         _packedPairs.Clear();
-        for (var i = 0; i < _freshTracks.Count; i++)
+        if (_freshTracks.Count * silences.Length < 256)
         {
-            var fresh = _freshTracks[i];
-            var firstMs = fresh.FirstMs;
-            var attenuation = fresh.Attenuation;
+            for (var i = 0; i < _freshTracks.Count; i++)
+            {
+                for (var p = 0; p < silences.Length; p++)
+                {
+                    TestPair(silences, p, i, linkWindowMs, maxDifference, skew, offset, packed);
+                }
+            }
+        }
+        else
+        {
+            // Crowded: only predecessors within the allowed attenuation difference are tested. The candidates
+            // are the same as testing all of them, and their sort (a total order) makes the outcome the same.
+            var starts = _attenuationStarts.AsSpan();
+            starts.Clear();
+            foreach (var silence in silences)
+            {
+                starts[silence.Attenuation + 1]++;
+            }
+
+            for (var a = 1; a < starts.Length; a++)
+            {
+                starts[a] += starts[a - 1];
+            }
+
+            if (_byAttenuation.Length < silences.Length)
+            {
+                _byAttenuation = new int[_silences.Length]; // as large as the silences' buffer
+            }
+
+            Span<int> fill = stackalloc int[256];
+            starts[..256].CopyTo(fill);
             for (var p = 0; p < silences.Length; p++)
             {
-                var old = silences[p];
-                var gap = firstMs - old.LastMs;
-                var difference = Math.Abs(old.Attenuation - attenuation);
-                if (gap > 0 && gap <= linkWindowMs
-                    && difference <= maxDifference
-                    && CouldRotateBetween(old.LastMs, firstMs, skew, offset))
+                _byAttenuation[fill[silences[p].Attenuation]++] = p;
+            }
+
+            for (var i = 0; i < _freshTracks.Count; i++)
+            {
+                var attenuation = _freshTracks[i].Attenuation;
+                var from = starts[Math.Max(0, attenuation - maxDifference)];
+                var to = starts[Math.Min(255, attenuation + maxDifference) + 1];
+                for (var k = from; k < to; k++)
                 {
-                    // Signal similarity first; a shorter silence breaks near-ties (10 s of silence weigh 1 dB).
-                    var score = (difference * 10_000L) + gap;
-                    if (packed)
-                    {
-                        _packedPairs.Add((score << 32) | ((long)p << 16) | (long)i);
-                    }
-                    else
-                    {
-                        _pairs.Add(new Candidate(score, p, i));
-                    }
+                    TestPair(silences, _byAttenuation[k], i, linkWindowMs, maxDifference, skew, offset, packed);
                 }
             }
         }
@@ -262,6 +287,30 @@ internal sealed class EncounterLinker
             track.Predecessor = null;
             _tracks.Add(_fresh[i].Rpi, track);
             _oldestLastMs = Math.Min(_oldestLastMs, track.LastMs);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void TestPair(ReadOnlySpan<Silence> silences, int p, int i, long linkWindowMs, int maxDifference, long skew, long offset, bool packed)
+    {
+        var old = silences[p];
+        var fresh = _freshTracks[i];
+        var gap = fresh.FirstMs - old.LastMs;
+        var difference = Math.Abs(old.Attenuation - fresh.Attenuation);
+        if (gap > 0 && gap <= linkWindowMs
+            && difference <= maxDifference
+            && CouldRotateBetween(old.LastMs, fresh.FirstMs, skew, offset))
+        {
+            // Signal similarity first; a shorter silence breaks near-ties (10 s of silence weigh 1 dB).
+            var score = (difference * 10_000L) + gap;
+            if (packed)
+            {
+                _packedPairs.Add((score << 32) | ((long)p << 16) | (long)i);
+            }
+            else
+            {
+                _pairs.Add(new Candidate(score, p, i));
+            }
         }
     }
 
