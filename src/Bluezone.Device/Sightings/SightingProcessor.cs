@@ -251,8 +251,18 @@ public sealed class SightingProcessor
             _observations.Add(new RpiObservation(aggregate.Rpi, aggregate.Aem, aggregate.FirstMs, aggregate.LastMs, typical, (byte)aggregate.Min));
         }
 
-        // A stable order makes linking (and ids) independent of dictionary layout.
-        CollectionsMarshal.AsSpan(_observations).Sort(default(ByFirstSighting));
+        // A stable order makes linking (and ids) independent of dictionary layout. Sightings arrive in time
+        // order, so the RPIs are usually in order of first sighting already: checked in one pass.
+        var observations = CollectionsMarshal.AsSpan(_observations);
+        var comparer = default(ByFirstSighting);
+        for (var i = 1; i < observations.Length; i++)
+        {
+            if (comparer.Compare(observations[i - 1], observations[i]) > 0)
+            {
+                observations.Sort(comparer);
+                break;
+            }
+        }
         var otherClose = 0;
         foreach (var attenuation in _otherAddresses.Values)
         {
