@@ -7,6 +7,7 @@ using Bluezone.Device.Proximity;
 using Bluezone.Device.Radio;
 using Bluezone.Device.Sightings.Internal;
 using Bluezone.Device.Storage;
+using Bluezone.Protocol.Advertising;
 using Bluezone.Protocol.Keys;
 
 namespace Bluezone.Device.Sightings;
@@ -31,7 +32,8 @@ public sealed class SightingProcessor
     private readonly long _scanGapMs;
     private readonly long _maxScanMs;
 
-    private readonly Dictionary<RollingProximityIdentifier, RpiAggregate> _rpis = [];
+    private readonly Dictionary<RollingProximityIdentifier, int> _rpis = []; // RPI → its slot in _aggregates
+    private readonly List<RpiAggregate> _aggregates = [];
     private readonly Dictionary<BluetoothAddress, int> _otherAddresses = [];
     private readonly List<RpiObservation> _observations = [];
     private readonly List<ScanInstance> _instances = [];
@@ -44,6 +46,19 @@ public sealed class SightingProcessor
     private long _scanSequence;
     private long _nextEncounterId;
     private long _liveForgottenMs;
+
+    // The last payload parsed: a sender repeats the same bytes at every advertising interval, so a burst of
+    // one sender's advertisements is parsed and looked up once (the bytes are compared, never assumed equal).
+    private byte[] _lastPayload = new byte[BluezoneAdvertisement.Length];
+    private int _lastPayloadLength = -1;
+    private bool _lastIsBluezone;
+    private BluezoneAdvertisement _lastAdvertisement;
+    private int _lastSlot = -1; // its slot in _aggregates in the open scan; -1 before it is added
+
+    // Likewise a run of one non-Bluezone address: its strongest signal is kept here and written once.
+    private bool _hasPendingOther;
+    private BluetoothAddress _pendingOther;
+    private int _pendingOtherStrongest;
 
     /// <param name="ownCalibration">This phone's calibration: its RSSI correction applies to everything it hears.</param>
     public SightingProcessor(
@@ -110,14 +125,27 @@ public sealed class SightingProcessor
 
         var txPower = _options.DefaultSenderTxPowerDbm;
         var attenuation = Math.Clamp(_ownCalibration.AttenuationOf(advertisement.Rssi, txPower), 0, 255);
-        if (BluezonePayload.TryExtract(advertisement.Payload.Span, out var bluezone))
+        var payload = advertisement.Payload.Span;
+        if (_lastPayloadLength != payload.Length || !payload.SequenceEqual(_lastPayload.AsSpan(0, payload.Length)))
         {
-            ref var aggregate = ref CollectionsMarshal.GetValueRefOrAddDefault(_rpis, bluezone.Rpi, out var exists);
-            if (!exists)
+            Remember(payload);
+        }
+
+        if (_lastIsBluezone)
+        {
+            if (_lastSlot < 0)
             {
-                aggregate = new RpiAggregate { Aem = bluezone.Aem, FirstMs = ms, LastMs = ms, Min = attenuation };
+                ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_rpis, _lastAdvertisement.Rpi, out var exists);
+                if (!exists)
+                {
+                    slot = _aggregates.Count;
+                    _aggregates.Add(new RpiAggregate { Rpi = _lastAdvertisement.Rpi, Aem = _lastAdvertisement.Aem, FirstMs = ms, LastMs = ms, Min = attenuation });
+                }
+
+                _lastSlot = slot;
             }
 
+            ref var aggregate = ref CollectionsMarshal.AsSpan(_aggregates)[_lastSlot];
             aggregate.Sum += attenuation;
             aggregate.Count++;
             aggregate.Min = Math.Min(aggregate.Min, attenuation);
@@ -128,10 +156,43 @@ public sealed class SightingProcessor
         else
         {
             // Deduplicated by address within the scan (at most 60 s); the address is dropped when the scan closes.
-            ref var strongest = ref CollectionsMarshal.GetValueRefOrAddDefault(_otherAddresses, advertisement.Address, out var exists);
-            strongest = exists ? Math.Min(strongest, attenuation) : attenuation;
+            if (_hasPendingOther && _pendingOther == advertisement.Address)
+            {
+                _pendingOtherStrongest = Math.Min(_pendingOtherStrongest, attenuation);
+            }
+            else
+            {
+                WritePendingOther();
+                _hasPendingOther = true;
+                _pendingOther = advertisement.Address;
+                _pendingOtherStrongest = attenuation;
+            }
+
             _live.Observe(advertisement.Address, ms, isBluezone: false, attenuation);
         }
+    }
+
+    private void WritePendingOther()
+    {
+        if (_hasPendingOther)
+        {
+            _hasPendingOther = false;
+            ref var strongest = ref CollectionsMarshal.GetValueRefOrAddDefault(_otherAddresses, _pendingOther, out var exists);
+            strongest = exists ? Math.Min(strongest, _pendingOtherStrongest) : _pendingOtherStrongest;
+        }
+    }
+
+    private void Remember(ReadOnlySpan<byte> payload)
+    {
+        if (_lastPayload.Length < payload.Length)
+        {
+            _lastPayload = new byte[payload.Length];
+        }
+
+        payload.CopyTo(_lastPayload);
+        _lastPayloadLength = payload.Length;
+        _lastIsBluezone = BluezonePayload.TryExtract(payload, out _lastAdvertisement);
+        _lastSlot = -1;
     }
 
     /// <summary>Tells the processor the time: a scan with nothing heard for the scan gap is closed.</summary>
@@ -162,6 +223,9 @@ public sealed class SightingProcessor
     {
         _scanOpen = false;
         _rpis.Clear();
+        _aggregates.Clear();
+        _lastSlot = -1;
+        _hasPendingOther = false;
         _otherAddresses.Clear();
         _live.Clear();
         _previousScanStartMs = long.MinValue;
@@ -174,20 +238,31 @@ public sealed class SightingProcessor
     private void CloseScan()
     {
         _scanOpen = false;
+        WritePendingOther();
         var sinceLast = _previousScanStartMs == long.MinValue
             ? _options.FirstScanSeconds
             : (int)Math.Clamp((_scanStartMs - _previousScanStartMs + 500) / 1000, 1, _options.MaxSecondsSinceLastScan);
         _previousScanStartMs = _scanStartMs;
 
         _observations.Clear();
-        foreach (var (rpi, aggregate) in _rpis)
+        foreach (ref readonly var aggregate in CollectionsMarshal.AsSpan(_aggregates))
         {
             var typical = (byte)Math.Round(aggregate.Sum / (double)aggregate.Count, MidpointRounding.AwayFromZero);
-            _observations.Add(new RpiObservation(rpi, aggregate.Aem, aggregate.FirstMs, aggregate.LastMs, typical, (byte)aggregate.Min));
+            _observations.Add(new RpiObservation(aggregate.Rpi, aggregate.Aem, aggregate.FirstMs, aggregate.LastMs, typical, (byte)aggregate.Min));
         }
 
-        // A stable order makes linking (and ids) independent of dictionary layout.
-        CollectionsMarshal.AsSpan(_observations).Sort(default(ByFirstSighting));
+        // A stable order makes linking (and ids) independent of dictionary layout. Sightings arrive in time
+        // order, so the RPIs are usually in order of first sighting already: checked in one pass.
+        var observations = CollectionsMarshal.AsSpan(_observations);
+        var comparer = default(ByFirstSighting);
+        for (var i = 1; i < observations.Length; i++)
+        {
+            if (comparer.Compare(observations[i - 1], observations[i]) > 0)
+            {
+                observations.Sort(comparer);
+                break;
+            }
+        }
         var otherClose = 0;
         foreach (var attenuation in _otherAddresses.Values)
         {
@@ -205,6 +280,8 @@ public sealed class SightingProcessor
         var summary = new ScanSummary(_scanStartMs, _scanLastMs, sinceLast, _rpis.Count, _otherAddresses.Count, otherClose);
         var heard = _rpis.Count;
         _rpis.Clear();
+        _aggregates.Clear();
+        _lastSlot = -1;
         if (_rpis.EnsureCapacity(0) > 4 * Math.Max(heard, 16))
         {
             // Clear() wipes the whole table: after one crowded scan, every later scan would pay for the crowd.
@@ -223,6 +300,7 @@ public sealed class SightingProcessor
 
     private struct RpiAggregate
     {
+        public RollingProximityIdentifier Rpi;
         public AssociatedEncryptedMetadata Aem;
         public long FirstMs;
         public long LastMs;

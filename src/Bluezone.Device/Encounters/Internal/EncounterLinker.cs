@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Bluezone.Device.Proximity;
 using Bluezone.Device.Sightings;
@@ -52,7 +53,11 @@ internal sealed class EncounterLinker
     private readonly List<Track> _predecessors = [];
     private readonly List<Track> _freshTracks = [];
     private readonly List<RollingProximityIdentifier> _stale = [];
-    private readonly List<Track> _observed = [];
+    private readonly List<Track?> _observed = [];
+    private readonly List<long> _packedPairs = [];
+    private Silence[] _silences = new Silence[64];
+    private int[] _byAttenuation = new int[64];
+    private readonly int[] _attenuationStarts = new int[257];
     private long _oldestLastMs = long.MaxValue; // no track was last heard earlier (a lower bound)
 
     public EncounterLinker(EncounterOptions options, ProximityOptions proximity)
@@ -86,7 +91,9 @@ internal sealed class EncounterLinker
         Forget(scanStartMs - linkWindowMs);
 
         // Known RPIs first, so a predecessor heard later in this very scan is no longer "gone".
+        // Each observation's track is looked up once; a new RPI's track is filled in after linking.
         _fresh.Clear();
+        _observed.Clear();
         foreach (var observation in observations)
         {
             if (_tracks.TryGetValue(observation.Rpi, out var track))
@@ -99,22 +106,23 @@ internal sealed class EncounterLinker
             {
                 _fresh.Add(observation);
             }
+
+            _observed.Add(track);
         }
 
         LinkFresh(scanSequence, linkWindowMs, ref nextEncounterId);
-
-        // Each observation's track, looked up once.
-        _observed.Clear();
-        foreach (var observation in observations)
+        var nextFresh = 0;
+        var observed = CollectionsMarshal.AsSpan(_observed);
+        for (var i = 0; i < observed.Length; i++)
         {
-            _observed.Add(_tracks[observation.Rpi]);
+            observed[i] ??= _freshTracks[nextFresh++]; // _fresh keeps the observations' order
         }
 
         var day = (int)(scanStartMs / MsPerDay);
         for (var i = 0; i < observations.Count; i++)
         {
             var observation = observations[i];
-            var track = _observed[i];
+            var track = observed[i]!;
             var encounter = track.Encounter;
             if (encounter.Day != day)
             {
@@ -146,9 +154,9 @@ internal sealed class EncounterLinker
             instances.Add(new ScanInstance(observation.Rpi, observation.Aem, scanStartMs, observation.TypicalAttenuation, observation.MinAttenuation, seconds, encounter.Id));
         }
 
-        foreach (var track in _observed)
+        foreach (var track in observed)
         {
-            var encounter = track.Encounter;
+            var encounter = track!.Encounter;
             if (encounter.Touched)
             {
                 encounter.Touched = false;
@@ -181,37 +189,94 @@ internal sealed class EncounterLinker
             _predecessors.Add(track);
         }
 
-        _pairs.Clear();
-        for (var i = 0; i < _freshTracks.Count; i++)
+        // The predecessors' silence start and signal side by side, so the pair test reads one array.
+        if (_silences.Length < _predecessors.Count)
         {
-            var fresh = _freshTracks[i];
-            for (var p = 0; p < _predecessors.Count; p++)
+            _silences = new Silence[Math.Max(_predecessors.Count, _silences.Length * 2)];
+        }
+
+        var silences = _silences.AsSpan(0, _predecessors.Count);
+        for (var p = 0; p < silences.Length; p++)
+        {
+            silences[p] = new Silence(_predecessors[p].LastMs, _predecessors[p].Attenuation);
+        }
+
+        var maxDifference = _options.MaxAttenuationDifferenceDb;
+        var skew = (long)_options.ClockSkewAllowance.TotalMilliseconds;
+        var offset = (long)_options.RotationOffsetAllowance.TotalMilliseconds;
+
+        // A candidate's (score, predecessor, new RPI) fits one long in any realistic scan; sorting longs is
+        // the same order as ByScore without a comparer call per comparison.
+        var packed = (maxDifference * 10_000L) + linkWindowMs < int.MaxValue
+            && _predecessors.Count <= ushort.MaxValue && _freshTracks.Count <= ushort.MaxValue;
+        _pairs.Clear();
+        _packedPairs.Clear();
+        if (_freshTracks.Count * silences.Length < 256)
+        {
+            for (var i = 0; i < _freshTracks.Count; i++)
             {
-                var old = _predecessors[p];
-                var gap = fresh.FirstMs - old.LastMs;
-                var difference = Math.Abs(old.Attenuation - fresh.Attenuation);
-                if (gap > 0 && gap <= linkWindowMs
-                    && difference <= _options.MaxAttenuationDifferenceDb
-                    && CouldRotateBetween(old.LastMs, fresh.FirstMs))
+                for (var p = 0; p < silences.Length; p++)
                 {
-                    // Signal similarity first; a shorter silence breaks near-ties (10 s of silence weigh 1 dB).
-                    _pairs.Add(new Candidate((difference * 10_000L) + gap, p, i));
+                    TestPair(silences, p, i, linkWindowMs, maxDifference, skew, offset, packed);
+                }
+            }
+        }
+        else
+        {
+            // Crowded: only predecessors within the allowed attenuation difference are tested. The candidates
+            // are the same as testing all of them, and their sort (a total order) makes the outcome the same.
+            var starts = _attenuationStarts.AsSpan();
+            starts.Clear();
+            foreach (var silence in silences)
+            {
+                starts[silence.Attenuation + 1]++;
+            }
+
+            for (var a = 1; a < starts.Length; a++)
+            {
+                starts[a] += starts[a - 1];
+            }
+
+            if (_byAttenuation.Length < silences.Length)
+            {
+                _byAttenuation = new int[_silences.Length]; // as large as the silences' buffer
+            }
+
+            Span<int> fill = stackalloc int[256];
+            starts[..256].CopyTo(fill);
+            for (var p = 0; p < silences.Length; p++)
+            {
+                _byAttenuation[fill[silences[p].Attenuation]++] = p;
+            }
+
+            for (var i = 0; i < _freshTracks.Count; i++)
+            {
+                var attenuation = _freshTracks[i].Attenuation;
+                var from = starts[Math.Max(0, attenuation - maxDifference)];
+                var to = starts[Math.Min(255, attenuation + maxDifference) + 1];
+                for (var k = from; k < to; k++)
+                {
+                    TestPair(silences, _byAttenuation[k], i, linkWindowMs, maxDifference, skew, offset, packed);
                 }
             }
         }
 
-        CollectionsMarshal.AsSpan(_pairs).Sort(default(ByScore));
-        foreach (var (_, p, index) in _pairs)
+        if (packed)
         {
-            var old = _predecessors[p];
-            var fresh = _freshTracks[index];
-            if (old.HasSuccessor || fresh.Predecessor is not null)
+            var pairs = CollectionsMarshal.AsSpan(_packedPairs);
+            pairs.Sort();
+            foreach (var pair in pairs)
             {
-                continue;
+                Pair(_predecessors[(int)((pair >> 16) & 0xFFFF)], _freshTracks[(int)(pair & 0xFFFF)]);
             }
-
-            old.HasSuccessor = true;
-            fresh.Predecessor = old;
+        }
+        else
+        {
+            CollectionsMarshal.AsSpan(_pairs).Sort(default(ByScore));
+            foreach (var (_, p, index) in _pairs)
+            {
+                Pair(_predecessors[p], _freshTracks[index]);
+            }
         }
 
         // New RPIs in order of first sighting, so an in-scan predecessor already has its encounter.
@@ -225,14 +290,48 @@ internal sealed class EncounterLinker
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void TestPair(ReadOnlySpan<Silence> silences, int p, int i, long linkWindowMs, int maxDifference, long skew, long offset, bool packed)
+    {
+        var old = silences[p];
+        var fresh = _freshTracks[i];
+        var gap = fresh.FirstMs - old.LastMs;
+        var difference = Math.Abs(old.Attenuation - fresh.Attenuation);
+        if (gap > 0 && gap <= linkWindowMs
+            && difference <= maxDifference
+            && CouldRotateBetween(old.LastMs, fresh.FirstMs, skew, offset))
+        {
+            // Signal similarity first; a shorter silence breaks near-ties (10 s of silence weigh 1 dB).
+            var score = (difference * 10_000L) + gap;
+            if (packed)
+            {
+                _packedPairs.Add((score << 32) | ((long)p << 16) | (long)i);
+            }
+            else
+            {
+                _pairs.Add(new Candidate(score, p, i));
+            }
+        }
+    }
+
+    /// <summary>Takes the pair unless either side is already taken (pairs arrive best first).</summary>
+    private static void Pair(Track old, Track fresh)
+    {
+        if (old.HasSuccessor || fresh.Predecessor is not null)
+        {
+            return;
+        }
+
+        old.HasSuccessor = true;
+        fresh.Predecessor = old;
+    }
+
     /// <summary>
     /// Whether some rotation instant in (lastHeard, firstHeard] lies within [B − skew, B + offset + skew] of an
     /// interval boundary B.
     /// </summary>
-    private bool CouldRotateBetween(long lastHeardMs, long firstHeardMs)
+    private static bool CouldRotateBetween(long lastHeardMs, long firstHeardMs, long skew, long offset)
     {
-        var skew = (long)_options.ClockSkewAllowance.TotalMilliseconds;
-        var offset = (long)_options.RotationOffsetAllowance.TotalMilliseconds;
         var earliestBoundary = (Math.DivRem(lastHeardMs - offset - skew, IntervalMs, out _) + 1) * IntervalMs;
         return earliestBoundary <= firstHeardMs + skew;
     }
@@ -263,6 +362,9 @@ internal sealed class EncounterLinker
             _tracks.Remove(rpi);
         }
     }
+
+    /// <summary>A predecessor as the pair test sees it: when it went silent, how strong it was.</summary>
+    private readonly record struct Silence(long LastMs, int Attenuation);
 
     /// <summary>A possible (predecessor, new RPI) link; indices into this scan's lists.</summary>
     private readonly record struct Candidate(long Score, int Old, int Fresh);

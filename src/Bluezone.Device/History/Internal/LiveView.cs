@@ -16,11 +16,49 @@ internal sealed class LiveView(ProximityOptions proximity)
     private readonly List<BluetoothAddress> _expired = [];
     private long _oldestMs = long.MaxValue; // no entry is older (a lower bound: entries only get newer)
 
-    public int Count => _entries.Count;
+    // A sender is heard many times in a row within a scan: its run is merged here and written to the table
+    // once. Replacing "if not older" composes: a run leaves the table as its newest observation would alone.
+    private bool _hasPending;
+    private BluetoothAddress _pendingAddress;
+    private Entry _pending;
+
+    public int Count
+    {
+        get
+        {
+            WritePending();
+            return _entries.Count;
+        }
+    }
 
     public void Observe(BluetoothAddress address, long unixMs, bool isBluezone, int attenuation)
     {
-        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, address, out _);
+        if (_hasPending && _pendingAddress == address)
+        {
+            if (unixMs >= _pending.LastMs)
+            {
+                _pending = new Entry(unixMs, isBluezone, attenuation);
+            }
+
+            return;
+        }
+
+        WritePending();
+        _hasPending = true;
+        _pendingAddress = address;
+        _pending = new Entry(unixMs, isBluezone, attenuation);
+    }
+
+    private void WritePending()
+    {
+        if (!_hasPending)
+        {
+            return;
+        }
+
+        _hasPending = false;
+        var (unixMs, isBluezone, attenuation) = _pending;
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, _pendingAddress, out _);
         if (unixMs >= entry.LastMs)
         {
             entry = new Entry(unixMs, isBluezone, attenuation);
@@ -30,6 +68,7 @@ internal sealed class LiveView(ProximityOptions proximity)
 
     public void Forget(long nowMs)
     {
+        WritePending();
         if (_oldestMs > nowMs - WindowMs)
         {
             return; // nothing can have expired: the device asks many times a second
@@ -58,6 +97,7 @@ internal sealed class LiveView(ProximityOptions proximity)
     /// <summary>Clears everything (a wipe).</summary>
     public void Clear()
     {
+        _hasPending = false;
         _entries.Clear();
         _oldestMs = long.MaxValue;
     }
