@@ -745,10 +745,7 @@ internal sealed class CityRun
         foreach (var file in files)
         {
             var windows = file.Published.Keys.Count == 0 ? [] : exchange.Matcher.Match(file.Published, log ??= SightingLog.BuildFromSorted(phone.Store.LoadScanInstancesByIdentifier()));
-            var days = ExposureScoring.Score(windows, exchange.Configuration)
-                .Select(d => new RecordedExposureDay(d.Key.Key.KeyData.ToArray(), d.Key.Key.RollingStartIntervalNumber.Value, d.Day, d.ReportType, d.WeightedMinutes, d.IsRisky))
-                .ToList();
-            phone.Store.RecordProcessedExport(file.Name, days, now);
+            ExportImport.Record(phone.Store, file.Name, windows, exchange.Configuration, now);
         }
 
         return ExposureWarnings.Compute(phone.Store).Level;

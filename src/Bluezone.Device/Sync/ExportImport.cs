@@ -71,11 +71,23 @@ public sealed class ExportImport
 
         var keys = export.Batch.Keys;
         var windows = keys.Count == 0 ? [] : _matcher.Match(keys, log(), _options.MatchThreads);
+        var days = Record(_store, name, windows, configuration, _time.GetUtcNow());
+        return new ImportOutcome(null, keys.Count, days);
+    }
+
+    /// <summary>
+    /// The last step of processing a file, for callers that matched it themselves (the simulator matches every
+    /// phone against identifiers derived once): score the windows, record the days and the file as processed.
+    /// Returns the number of days recorded.
+    /// </summary>
+    public static int Record(IExposureStore store, string name, IReadOnlyList<ExposureWindow> windows, DeviceConfiguration configuration, DateTimeOffset processedAt)
+    {
+        ArgumentNullException.ThrowIfNull(store);
         var days = ExposureScoring.Score(windows, configuration)
             .Select(d => new RecordedExposureDay(d.Key.Key.KeyData.ToArray(), d.Key.Key.RollingStartIntervalNumber.Value, d.Day, d.ReportType, d.WeightedMinutes, d.IsRisky))
             .ToList();
-        _store.RecordProcessedExport(name, days, _time.GetUtcNow());
-        return new ImportOutcome(null, keys.Count, days.Count);
+        store.RecordProcessedExport(name, days, processedAt);
+        return days.Count;
     }
 }
 
