@@ -69,7 +69,12 @@ public sealed class SightingIndex
             positions[i] = i;
         }
 
-        Array.Sort(keys, positions);
+        // SightingLog passes its distinct RPIs already in order: one pass to see that instead of sorting again.
+        if (!IsSorted(keys))
+        {
+            Array.Sort(keys, positions);
+        }
+
         var high = new ulong[n];
         var low = new ulong[n];
         var prefixStart = new int[(1 << PrefixBits) + 1];
@@ -94,6 +99,19 @@ public sealed class SightingIndex
         }
 
         return new SightingIndex(filter, high, low, positions, prefixStart);
+    }
+
+    private static bool IsSorted(RollingProximityIdentifier[] identifiers)
+    {
+        for (var i = 1; i < identifiers.Length; i++)
+        {
+            if (identifiers[i - 1].CompareTo(identifiers[i]) > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Whether <paramref name="identifier"/> was heard; the first position holding it.</summary>
