@@ -152,6 +152,13 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
         _processor.Ingest(advertisement);
     }
 
+    /// <summary>A batch of what the radio heard, in time order.</summary>
+    public void OnAdvertisements(ReadOnlySpan<ReceivedAdvertisement> advertisements)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _processor.Ingest(advertisements);
+    }
+
     /// <summary>The scan screen: who was heard in the last 60 s.</summary>
     public LiveSnapshot Live() => _processor.Live(_time.GetUtcNow());
 

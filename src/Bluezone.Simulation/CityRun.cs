@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Bluezone.Device.Matching;
+using Bluezone.Device.Radio;
 using Bluezone.Device.Reporting;
 using Bluezone.Device.Sync;
 using Bluezone.Device.Warnings;
@@ -485,7 +486,7 @@ internal sealed class CityRun
                 if (_channel.Rssi(attenuation, sender.Model, receiver.Model, draws, k) is { } rssi)
                 {
                     var time = new DateTimeOffset(scanStart + offset + (k * AdvertisingInterval.Ticks), TimeSpan.Zero);
-                    receiver.Radio.Deliver(new(time, address, rssi, payload));
+                    receiver.Radio.Deliver(new ReceivedAdvertisement(time, address, rssi, payload));
                 }
             }
         }

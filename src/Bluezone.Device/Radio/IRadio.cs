@@ -27,4 +27,16 @@ public interface IRadio
 public interface IAdvertisementReceiver
 {
     void OnAdvertisement(in ReceivedAdvertisement advertisement);
+
+    /// <summary>
+    /// Several advertisements at once, in time order: Android's batched scan results, or a host that hands
+    /// over one sender's advertisements of a whole scan (the simulator). The same as taking them one by one.
+    /// </summary>
+    void OnAdvertisements(ReadOnlySpan<ReceivedAdvertisement> advertisements)
+    {
+        foreach (ref readonly var advertisement in advertisements)
+        {
+            OnAdvertisement(advertisement);
+        }
+    }
 }

@@ -65,4 +65,16 @@ public sealed class InMemoryRadio : IRadio
         _receiver.OnAdvertisement(advertisement);
         return true;
     }
+
+    /// <summary>Several advertisements in time order (a batch, as a scanner with a report delay hands them over).</summary>
+    public bool Deliver(ReadOnlySpan<ReceivedAdvertisement> advertisements)
+    {
+        if (_receiver is null)
+        {
+            return false;
+        }
+
+        _receiver.OnAdvertisements(advertisements);
+        return true;
+    }
 }

@@ -172,6 +172,15 @@ public sealed class SightingProcessor
         }
     }
 
+    /// <summary>Takes several sightings in time order; the same as taking them one by one.</summary>
+    public void Ingest(ReadOnlySpan<ReceivedAdvertisement> advertisements)
+    {
+        foreach (ref readonly var advertisement in advertisements)
+        {
+            Ingest(advertisement);
+        }
+    }
+
     private void WritePendingOther()
     {
         if (_hasPendingOther)
