@@ -419,7 +419,7 @@ internal sealed class CityRun
             if (phone.Radio.ScansStarted != phone.ScansSeen)
             {
                 phone.ScansSeen = phone.Radio.ScansStarted;
-                Hear(phone, ticks, step, day);
+                Hear(phone, ticks, step, day, lane.Burst);
                 lane.HearTicks += _profile.Start() - pumped;
             }
 
@@ -441,6 +441,9 @@ internal sealed class CityRun
 
         public PriorityQueue<int, long> Queue { get; } = new();
 
+        /// <summary>One sender's advertisements of one scan, handed to the receiver's radio as one batch.</summary>
+        public ReceivedAdvertisement[] Burst { get; } = new ReceivedAdvertisement[(int)(ScanWindow.Ticks / AdvertisingInterval.Ticks)];
+
         /// <summary>Time in the device's Pump and in delivering advertisements (for the profile).</summary>
         public long PumpTicks { get; set; }
 
@@ -455,7 +458,7 @@ internal sealed class CityRun
     }
 
     /// <summary>A scan started: deliver the advertisements of every phone in the same place within range.</summary>
-    private void Hear(SimulatedPhone receiver, long scanStart, int step, int day)
+    private void Hear(SimulatedPhone receiver, long scanStart, int step, int day, ReceivedAdvertisement[] burst)
     {
         var here = _location[receiver.Person];
         if (!here.IsSomewhere)
@@ -481,14 +484,18 @@ internal sealed class CityRun
             var attenuation = _channel.EncounterAttenuation(receiver.Person, other, day, here.Place, distance, _carriageLoss[receiver.Person] + _carriageLoss[other]);
             var offset = Draw.Below((int)AdvertisingInterval.Ticks, _seed, (long)Purpose.AdvertOffset, other, step);
             var draws = _channel.SightingDraws(receiver.Person, scanId, other);
+            var heard = 0;
             for (var k = 0; k < sightings; k++)
             {
                 if (_channel.Rssi(attenuation, sender.Model, receiver.Model, draws, k) is { } rssi)
                 {
                     var time = new DateTimeOffset(scanStart + offset + (k * AdvertisingInterval.Ticks), TimeSpan.Zero);
-                    receiver.Radio.Deliver(new ReceivedAdvertisement(time, address, rssi, payload));
+                    burst[heard++] = new ReceivedAdvertisement(time, address, rssi, payload);
                 }
             }
+
+            // A scanner with a report delay hands over its results in batches; the device takes them as one by one.
+            receiver.Radio.Deliver(burst.AsSpan(0, heard));
         }
     }
 
