@@ -111,6 +111,12 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
         {
             _radio.StopScanning();
             _scanning = false;
+            if (_options.Sightings.CloseScanWhenScanningStops)
+            {
+                // The radio hears nothing more until the next scan, at least ScanPeriodMin away: the scan is
+                // over, so it is closed now rather than when the scan gap has passed (one wake less per scan).
+                _processor.Complete();
+            }
         }
 
         if (!_scanning && (_foreground || now >= _nextScan))

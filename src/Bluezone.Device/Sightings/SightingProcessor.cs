@@ -97,38 +97,108 @@ public sealed class SightingProcessor
     /// Takes one sighting. Sightings should arrive in time order; one a little older than the open scan is
     /// counted in it.
     /// </summary>
-    public void Ingest(in ReceivedAdvertisement advertisement)
+    public void Ingest(in ReceivedAdvertisement advertisement) => Ingest(new ReadOnlySpan<ReceivedAdvertisement>(in advertisement));
+
+    /// <summary>Takes several sightings in time order; the same as taking them one by one.</summary>
+    public void Ingest(ReadOnlySpan<ReceivedAdvertisement> advertisements)
     {
-        var ms = advertisement.Time.ToUnixTimeMilliseconds();
-        if (_scanOpen && (ms - _scanLastMs > _scanGapMs || ms - _scanStartMs >= _maxScanMs))
+        // A scanner hears a sender many times in a row (the simulator hands over one sender's whole scan): a
+        // run of one address with one payload is parsed, looked up and shown on the live view once.
+        var start = 0;
+        while (start < advertisements.Length)
         {
-            CloseScan();
-        }
+            ref readonly var first = ref advertisements[start];
+            var end = start + 1;
+            while (end < advertisements.Length
+                && advertisements[end].Address == first.Address
+                && SamePayload(advertisements[end].Payload, first.Payload))
+            {
+                end++;
+            }
 
-        if (!_scanOpen)
-        {
-            _scanOpen = true;
-            _scanStartMs = ms;
-            _scanLastMs = ms;
+            IngestRun(advertisements[start..end]);
+            start = end;
         }
-        else if (ms > _scanLastMs)
-        {
-            _scanLastMs = ms;
-        }
+    }
 
-        if (ms - _liveForgottenMs >= 1000)
-        {
-            // Addresses heard more than 60 s ago are dropped within a second, however long a scan runs.
-            _live.Forget(ms);
-            _liveForgottenMs = ms;
-        }
+    private static bool SamePayload(ReadOnlyMemory<byte> a, ReadOnlyMemory<byte> b) =>
+        a.Equals(b) || a.Span.SequenceEqual(b.Span); // the same buffer, as a sender repeats it, or the same bytes
 
-        var txPower = _options.DefaultSenderTxPowerDbm;
-        var attenuation = Math.Clamp(_ownCalibration.AttenuationOf(advertisement.Rssi, txPower), 0, 255);
-        var payload = advertisement.Payload.Span;
+    /// <summary>Sightings of one address with one payload, in time order; the same as taking them one by one.</summary>
+    private void IngestRun(ReadOnlySpan<ReceivedAdvertisement> run)
+    {
+        var payload = run[0].Payload.Span;
         if (_lastPayloadLength != payload.Length || !payload.SequenceEqual(_lastPayload.AsSpan(0, payload.Length)))
         {
             Remember(payload);
+        }
+
+        var address = run[0].Address;
+        var txPower = _options.DefaultSenderTxPowerDbm;
+        var part = RunPart.Empty;
+        long newestMs = long.MinValue;
+        var newestAttenuation = 0;
+        foreach (ref readonly var advertisement in run)
+        {
+            var ms = advertisement.Time.ToUnixTimeMilliseconds();
+            if (_scanOpen && (ms - _scanLastMs > _scanGapMs || ms - _scanStartMs >= _maxScanMs))
+            {
+                AddToScan(address, part);
+                part = RunPart.Empty;
+                CloseScan();
+            }
+
+            if (!_scanOpen)
+            {
+                _scanOpen = true;
+                _scanStartMs = ms;
+                _scanLastMs = ms;
+            }
+            else if (ms > _scanLastMs)
+            {
+                _scanLastMs = ms;
+            }
+
+            if (ms - _liveForgottenMs >= 1000)
+            {
+                // Addresses heard more than 60 s ago are dropped within a second, however long a scan runs.
+                // The sightings before it are shown first, as one by one would have (down to the table's layout).
+                if (newestMs != long.MinValue)
+                {
+                    _live.Observe(address, newestMs, _lastIsBluezone, newestAttenuation);
+                    newestMs = long.MinValue;
+                }
+
+                _live.Forget(ms);
+                _liveForgottenMs = ms;
+            }
+
+            var attenuation = Math.Clamp(_ownCalibration.AttenuationOf(advertisement.Rssi, txPower), 0, 255);
+            part.Sum += attenuation;
+            part.Count++;
+            part.Min = Math.Min(part.Min, attenuation);
+            part.FirstMs = Math.Min(part.FirstMs, ms);
+            part.LastMs = Math.Max(part.LastMs, ms);
+            if (ms >= newestMs)
+            {
+                newestMs = ms;
+                newestAttenuation = attenuation;
+            }
+        }
+
+        AddToScan(address, part);
+
+        // The live view keeps an address's newest sighting (the last of equal times): between two forgets,
+        // showing a run's newest sighting alone leaves it as showing each sighting in turn.
+        _live.Observe(address, newestMs, _lastIsBluezone, newestAttenuation);
+    }
+
+    /// <summary>Adds a run's sightings within one scan to that scan's RPI aggregate (or non-Bluezone address).</summary>
+    private void AddToScan(BluetoothAddress address, in RunPart part)
+    {
+        if (part.Count == 0)
+        {
+            return;
         }
 
         if (_lastIsBluezone)
@@ -139,45 +209,30 @@ public sealed class SightingProcessor
                 if (!exists)
                 {
                     slot = _aggregates.Count;
-                    _aggregates.Add(new RpiAggregate { Rpi = _lastAdvertisement.Rpi, Aem = _lastAdvertisement.Aem, FirstMs = ms, LastMs = ms, Min = attenuation });
+                    _aggregates.Add(new RpiAggregate { Rpi = _lastAdvertisement.Rpi, Aem = _lastAdvertisement.Aem, FirstMs = part.FirstMs, LastMs = part.LastMs, Min = part.Min });
                 }
 
                 _lastSlot = slot;
             }
 
             ref var aggregate = ref CollectionsMarshal.AsSpan(_aggregates)[_lastSlot];
-            aggregate.Sum += attenuation;
-            aggregate.Count++;
-            aggregate.Min = Math.Min(aggregate.Min, attenuation);
-            aggregate.FirstMs = Math.Min(aggregate.FirstMs, ms);
-            aggregate.LastMs = Math.Max(aggregate.LastMs, ms);
-            _live.Observe(advertisement.Address, ms, isBluezone: true, attenuation);
+            aggregate.Sum += part.Sum;
+            aggregate.Count += part.Count;
+            aggregate.Min = Math.Min(aggregate.Min, part.Min);
+            aggregate.FirstMs = Math.Min(aggregate.FirstMs, part.FirstMs);
+            aggregate.LastMs = Math.Max(aggregate.LastMs, part.LastMs);
+        }
+        else if (_hasPendingOther && _pendingOther == address)
+        {
+            // Deduplicated by address within the scan (at most 60 s); the address is dropped when the scan closes.
+            _pendingOtherStrongest = Math.Min(_pendingOtherStrongest, part.Min);
         }
         else
         {
-            // Deduplicated by address within the scan (at most 60 s); the address is dropped when the scan closes.
-            if (_hasPendingOther && _pendingOther == advertisement.Address)
-            {
-                _pendingOtherStrongest = Math.Min(_pendingOtherStrongest, attenuation);
-            }
-            else
-            {
-                WritePendingOther();
-                _hasPendingOther = true;
-                _pendingOther = advertisement.Address;
-                _pendingOtherStrongest = attenuation;
-            }
-
-            _live.Observe(advertisement.Address, ms, isBluezone: false, attenuation);
-        }
-    }
-
-    /// <summary>Takes several sightings in time order; the same as taking them one by one.</summary>
-    public void Ingest(ReadOnlySpan<ReceivedAdvertisement> advertisements)
-    {
-        foreach (ref readonly var advertisement in advertisements)
-        {
-            Ingest(advertisement);
+            WritePendingOther();
+            _hasPendingOther = true;
+            _pendingOther = address;
+            _pendingOtherStrongest = part.Min;
         }
     }
 
@@ -305,6 +360,18 @@ public sealed class SightingProcessor
     {
         public int Compare(RpiObservation a, RpiObservation b) =>
             a.FirstUnixMs != b.FirstUnixMs ? a.FirstUnixMs.CompareTo(b.FirstUnixMs) : a.Rpi.CompareTo(b.Rpi);
+    }
+
+    /// <summary>What a run of sightings adds to one scan.</summary>
+    private struct RunPart
+    {
+        public static readonly RunPart Empty = new() { Min = int.MaxValue, FirstMs = long.MaxValue, LastMs = long.MinValue };
+
+        public long Sum;
+        public int Count;
+        public int Min;
+        public long FirstMs;
+        public long LastMs;
     }
 
     private struct RpiAggregate
