@@ -26,9 +26,13 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
     private readonly SightingProcessor _processor;
     private Broadcast? _advertised;
     private bool _scanning;
-    private DateTimeOffset _scanEnd;
-    private DateTimeOffset? _nextScan;
-    private DateOnly? _purgedOn;
+
+    // Pump runs more than a thousand times a simulated day per phone, so its times are UTC ticks: comparing
+    // longs, not converting DateTimeOffsets and dates at every call.
+    private long _scanEndTicks;
+    private long _nextScanTicks = long.MinValue; // scan at start-up, then on the duty cycle
+    private long _purgedFromTicks; // the UTC day last purged, [from, until); empty before the first purge
+    private long _purgedUntilTicks;
     private bool _foreground;
     private bool _disposed;
 
@@ -91,12 +95,14 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var now = _time.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        if (_purgedOn != today)
+        var ticks = now.UtcTicks;
+        if (ticks < _purgedFromTicks || ticks >= _purgedUntilTicks)
         {
+            var today = DateOnly.FromDateTime(now.UtcDateTime);
             _store.Purge(today);
             OwnKeys.Forget(today, DeviceStore.RetentionDays);
-            _purgedOn = today;
+            _purgedFromTicks = ticks - (ticks % TimeSpan.TicksPerDay);
+            _purgedUntilTicks = _purgedFromTicks + TimeSpan.TicksPerDay;
         }
 
         var broadcast = Identity.At(now);
@@ -106,8 +112,7 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
             _advertised = broadcast;
         }
 
-        _nextScan ??= now; // scan at start-up, then on the duty cycle
-        if (_scanning && !_foreground && now >= _scanEnd)
+        if (_scanning && !_foreground && ticks >= _scanEndTicks)
         {
             _radio.StopScanning();
             _scanning = false;
@@ -119,14 +124,14 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
             }
         }
 
-        if (!_scanning && (_foreground || now >= _nextScan))
+        if (!_scanning && (_foreground || ticks >= _nextScanTicks))
         {
             _radio.StartScanning(this);
             _scanning = true;
-            _scanEnd = now + _options.Identity.ScanWindow;
+            _scanEndTicks = ticks + _options.Identity.ScanWindow.Ticks;
             var min = (long)_options.Identity.ScanPeriodMin.TotalMilliseconds;
             var max = (long)_options.Identity.ScanPeriodMax.TotalMilliseconds;
-            _nextScan = now + TimeSpan.FromMilliseconds(min + _jitter.NextInt64(max - min + 1));
+            _nextScanTicks = ticks + ((min + _jitter.NextInt64(max - min + 1)) * TimeSpan.TicksPerMillisecond);
         }
 
         _processor.AdvanceTo(now);
@@ -136,19 +141,10 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
             _store.Flush();
         }
 
-        var next = broadcast.Until;
-        var scanDue = _foreground ? DateTimeOffset.MaxValue : _scanning ? _scanEnd : _nextScan.Value;
-        if (scanDue < next)
-        {
-            next = scanDue;
-        }
-
-        if (_processor.ScanCloseDue is { } close && close < next)
-        {
-            next = close;
-        }
-
-        return next < now ? now : next;
+        var next = broadcast.Until.UtcTicks;
+        var scanDue = _foreground ? long.MaxValue : _scanning ? _scanEndTicks : _nextScanTicks;
+        next = Math.Min(next, Math.Min(scanDue, _processor.ScanCloseDueTicks));
+        return next <= ticks ? now : new DateTimeOffset(next, TimeSpan.Zero);
     }
 
     /// <summary>The radio heard something (called by the radio while a scan runs).</summary>
@@ -187,7 +183,7 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
         Identity.Reset();
         OwnKeys.Reload();
         _advertised = null;
-        _purgedOn = null;
+        _purgedFromTicks = _purgedUntilTicks = 0;
     }
 
     /// <summary>Stops the radio and writes what is pending; the store stays open (the caller owns it).</summary>

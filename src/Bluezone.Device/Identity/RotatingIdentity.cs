@@ -25,6 +25,8 @@ public sealed class RotatingIdentity
     private readonly long _maxOffsetMs;
     private readonly Dictionary<int, TimeSpan> _offsets = [];
     private Broadcast? _current;
+    private long _currentSinceTicks; // _current's [Since, Until) in UTC ticks; empty while _current is null
+    private long _currentUntilTicks;
     private readonly RollingProximityIdentifier[] _dayRpis = new RollingProximityIdentifier[IntervalNumber.PerDay];
     private readonly AssociatedEncryptedMetadata[] _dayAems = new AssociatedEncryptedMetadata[IntervalNumber.PerDay];
     private byte[]? _rpik;
@@ -58,9 +60,12 @@ public sealed class RotatingIdentity
             if (_offsets.Count > 8)
             {
                 // Only the boundaries around now matter; keep the table tiny.
-                foreach (var old in _offsets.Keys.Where(k => k < interval.Value - 2).ToArray())
+                foreach (var old in _offsets.Keys)
                 {
-                    _offsets.Remove(old);
+                    if (old < interval.Value - 2)
+                    {
+                        _offsets.Remove(old); // allowed while enumerating a Dictionary
+                    }
                 }
             }
         }
@@ -71,9 +76,11 @@ public sealed class RotatingIdentity
     /// <summary>The broadcast at <paramref name="now"/>; a new address is drawn only when the RPI changes.</summary>
     public Broadcast At(DateTimeOffset now)
     {
-        if (_current is not null && now >= _current.Since && now < _current.Until)
+        // The device asks at every wake; the broadcast changes 144 times a day. Ticks, not DateTimeOffsets, are compared.
+        var ticks = now.UtcTicks;
+        if (ticks >= _currentSinceTicks && ticks < _currentUntilTicks)
         {
-            return _current;
+            return _current!;
         }
 
         var interval = IntervalNumber.FromTime(now);
@@ -111,6 +118,8 @@ public sealed class RotatingIdentity
             aem = KeySchedule.EncryptMetadata(_aemk, rpi, plain);
         }
         _current = new Broadcast(broadcasting, new BluezoneAdvertisement(rpi, aem), BluetoothAddress.NewNonResolvablePrivate(_addressRandom), since, until);
+        _currentSinceTicks = since.UtcTicks;
+        _currentUntilTicks = until.UtcTicks;
         return _current;
     }
 
@@ -118,6 +127,7 @@ public sealed class RotatingIdentity
     public void Reset()
     {
         _current = null;
+        _currentSinceTicks = _currentUntilTicks = 0; // an empty range: the next At computes anew
         _derivedFrom = null;
         if (_rpik is not null)
         {

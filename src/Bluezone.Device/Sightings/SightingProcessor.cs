@@ -32,7 +32,9 @@ public sealed class SightingProcessor
     private readonly long _scanGapMs;
     private readonly long _maxScanMs;
 
-    private readonly Dictionary<RollingProximityIdentifier, int> _rpis = []; // RPI → its slot in _aggregates
+    private const int IndexedFrom = 16;
+
+    private readonly Dictionary<RollingProximityIdentifier, int> _rpis = []; // RPI → its slot in _aggregates, from IndexedFrom RPIs on
     private readonly List<RpiAggregate> _aggregates = [];
     private readonly Dictionary<BluetoothAddress, int> _otherAddresses = [];
     private readonly List<RpiObservation> _observations = [];
@@ -92,6 +94,11 @@ public sealed class SightingProcessor
 
     /// <summary>When an open scan will be closed if nothing more is heard; null when no scan is open.</summary>
     public DateTimeOffset? ScanCloseDue => _scanOpen ? DateTimeOffset.FromUnixTimeMilliseconds(_scanLastMs + _scanGapMs + 1) : null;
+
+    /// <summary><see cref="ScanCloseDue"/> in UTC ticks, <see cref="long.MaxValue"/> when no scan is open (for the device's Pump).</summary>
+    internal long ScanCloseDueTicks => _scanOpen
+        ? DateTimeOffset.UnixEpoch.Ticks + ((_scanLastMs + _scanGapMs + 1) * TimeSpan.TicksPerMillisecond)
+        : long.MaxValue;
 
     /// <summary>
     /// Takes one sighting. Sightings should arrive in time order; one a little older than the open scan is
@@ -205,14 +212,7 @@ public sealed class SightingProcessor
         {
             if (_lastSlot < 0)
             {
-                ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_rpis, _lastAdvertisement.Rpi, out var exists);
-                if (!exists)
-                {
-                    slot = _aggregates.Count;
-                    _aggregates.Add(new RpiAggregate { Rpi = _lastAdvertisement.Rpi, Aem = _lastAdvertisement.Aem, FirstMs = part.FirstMs, LastMs = part.LastMs, Min = part.Min });
-                }
-
-                _lastSlot = slot;
+                _lastSlot = SlotOf(_lastAdvertisement, part);
             }
 
             ref var aggregate = ref CollectionsMarshal.AsSpan(_aggregates)[_lastSlot];
@@ -234,6 +234,46 @@ public sealed class SightingProcessor
             _pendingOther = address;
             _pendingOtherStrongest = part.Min;
         }
+    }
+
+    /// <summary>The RPI's slot in <see cref="_aggregates"/>, added (from the run's first part) if the scan has not heard it yet.</summary>
+    private int SlotOf(in BluezoneAdvertisement advertisement, in RunPart part)
+    {
+        var aggregates = CollectionsMarshal.AsSpan(_aggregates);
+        if (_rpis.Count == 0)
+        {
+            // A background scan hears a handful of RPIs: looking along them beats hashing. A crowded scan
+            // (continuous scanning in a crowd) switches to the table once, at IndexedFrom RPIs.
+            for (var i = 0; i < aggregates.Length; i++)
+            {
+                if (aggregates[i].Rpi == advertisement.Rpi)
+                {
+                    return i;
+                }
+            }
+
+            if (aggregates.Length >= IndexedFrom)
+            {
+                for (var i = 0; i < aggregates.Length; i++)
+                {
+                    _rpis.Add(aggregates[i].Rpi, i);
+                }
+            }
+        }
+
+        if (_rpis.Count > 0)
+        {
+            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_rpis, advertisement.Rpi, out var exists);
+            if (exists)
+            {
+                return slot;
+            }
+
+            slot = aggregates.Length;
+        }
+
+        _aggregates.Add(new RpiAggregate { Rpi = advertisement.Rpi, Aem = advertisement.Aem, FirstMs = part.FirstMs, LastMs = part.LastMs, Min = part.Min });
+        return aggregates.Length;
     }
 
     private void WritePendingOther()
@@ -328,9 +368,12 @@ public sealed class SightingProcessor
             }
         }
         var otherClose = 0;
-        foreach (var attenuation in _otherAddresses.Values)
+        if (_otherAddresses.Count > 0)
         {
-            otherClose += _proximity.IsClose(attenuation) ? 1 : 0;
+            foreach (var attenuation in _otherAddresses.Values)
+            {
+                otherClose += _proximity.IsClose(attenuation) ? 1 : 0;
+            }
         }
 
         _instances.Clear();
@@ -341,18 +384,26 @@ public sealed class SightingProcessor
         _others.OnScan(_scanStartMs, _scanLastMs, sinceLast, _otherAddresses.Count, linkWindowMs, ref _nextEncounterId, _updates);
         _closeOthers.OnScan(_scanStartMs, _scanLastMs, sinceLast, otherClose, linkWindowMs, ref _nextEncounterId, _updates);
 
-        var summary = new ScanSummary(_scanStartMs, _scanLastMs, sinceLast, _rpis.Count, _otherAddresses.Count, otherClose);
-        var heard = _rpis.Count;
-        _rpis.Clear();
+        var heard = _aggregates.Count;
+        var summary = new ScanSummary(_scanStartMs, _scanLastMs, sinceLast, heard, _otherAddresses.Count, otherClose);
         _aggregates.Clear();
         _lastSlot = -1;
+        if (_rpis.Count > 0)
+        {
+            _rpis.Clear();
+        }
+
         if (_rpis.EnsureCapacity(0) > 4 * Math.Max(heard, 16))
         {
-            // Clear() wipes the whole table: after one crowded scan, every later scan would pay for the crowd.
+            // Clear() wipes the whole table: after one crowded scan, every later crowded scan would pay for the crowd.
             _rpis.TrimExcess(Math.Max(heard, 16));
         }
 
-        _otherAddresses.Clear();
+        if (_otherAddresses.Count > 0)
+        {
+            _otherAddresses.Clear();
+        }
+
         _log.Record(summary, CollectionsMarshal.AsSpan(_instances), CollectionsMarshal.AsSpan(_updates));
     }
 

@@ -18,14 +18,14 @@ public sealed class BatchIngestTests
     private static readonly DateTimeOffset Start = new(2026, 11, 20, 23, 40, 0, TimeSpan.Zero); // crosses midnight
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
-    public void Batches_record_the_same_scans_encounters_and_live_view_as_one_by_one(int seed)
+    [InlineData(1, 12)]
+    [InlineData(2, 12)]
+    [InlineData(3, 12)]
+    [InlineData(4, 12)]
+    [InlineData(5, 60)] // crowded: scans with more RPIs than a look along the list serves
+    public void Batches_record_the_same_scans_encounters_and_live_view_as_one_by_one(int seed, int senders)
     {
-        var batches = RandomBatches(seed);
+        var batches = RandomBatches(seed, senders);
         var oneByOne = new Run();
         var batched = new Run();
         var checkpoints = 0;
@@ -53,6 +53,11 @@ public sealed class BatchIngestTests
         Assert.True(oneByOne.Log.Scans.Count > 50, $"{oneByOne.Log.Scans.Count} scans");
         Assert.Contains(oneByOne.Log.Scans, s => s.OtherDevices > 0);
         Assert.Contains(oneByOne.Log.Instances, i => i.SecondsSinceLastScan < 30); // scans cut inside a batch
+        Assert.True(senders < 20 || oneByOne.Log.Scans.Any(s => s.BluezoneRpis > 16));
+
+        // One instance per RPI and scan, however many the scan heard.
+        Assert.All(oneByOne.Log.Instances.GroupBy(i => (i.ScanStartUnixMs, i.Rpi)), g => Assert.Single(g));
+        Assert.Equal(oneByOne.Log.Scans.Sum(s => s.BluezoneRpis), oneByOne.Log.Instances.Count);
         Assert.Equal(oneByOne.Log.Scans, batched.Log.Scans);
         Assert.Equal(oneByOne.Log.Instances, batched.Log.Instances);
         Assert.Equal(oneByOne.Log.Encounters, batched.Log.Encounters);
@@ -91,10 +96,10 @@ public sealed class BatchIngestTests
     /// rotating (new payload and address) or replaying its payload from a fresh buffer mid-batch, batches that
     /// run past the scan gap or the longest scan, non-Bluezone advertisers, and equal and slightly late times.
     /// </summary>
-    private static List<ReceivedAdvertisement[]> RandomBatches(int seed)
+    private static List<ReceivedAdvertisement[]> RandomBatches(int seed, int count)
     {
         var random = new Random(seed);
-        var senders = Enumerable.Range(0, 12).Select(i => new Sender(random, isBluezone: i % 3 != 0)).ToArray();
+        var senders = Enumerable.Range(0, count).Select(i => new Sender(random, isBluezone: i % 3 != 0)).ToArray();
         var batches = new List<ReceivedAdvertisement[]>();
         var time = Start;
         for (var scan = 0; scan < 150; scan++)

@@ -24,6 +24,11 @@ internal sealed class DeviceCountEpisodes(EncounterKind kind)
 
     public void OnScan(long scanStartMs, long scanEndMs, int seconds, int count, long linkWindowMs, ref long nextEncounterId, List<EncounterDay> updates)
     {
+        if (count == 0 && _levels.Count == 0)
+        {
+            return; // nobody around and nobody remembered: the common case where only Bluezone phones are heard
+        }
+
         // Present levels are always the lowest ones, so the stale ones are a suffix of the stack.
         while (_levels.Count > count && _levels[^1].LastPresentMs < scanStartMs - linkWindowMs)
         {

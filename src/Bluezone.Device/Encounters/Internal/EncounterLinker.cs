@@ -167,6 +167,12 @@ internal sealed class EncounterLinker
 
     private void LinkFresh(long scanSequence, long linkWindowMs, ref long nextEncounterId)
     {
+        _freshTracks.Clear();
+        if (_fresh.Count == 0)
+        {
+            return; // nobody new: nothing to link (many scans hear only phones already heard)
+        }
+
         // Predecessors: every remembered track, and — for a rotation heard within this very scan — every new
         // RPI of this scan that went silent before another one appeared.
         // Tracks that already have a successor, or were last heard too many scans ago, cannot be chosen: they are
@@ -181,7 +187,6 @@ internal sealed class EncounterLinker
             }
         }
 
-        _freshTracks.Clear();
         foreach (var fresh in _fresh)
         {
             var track = new Track { FirstMs = fresh.FirstUnixMs, LastMs = fresh.LastUnixMs, LastScan = scanSequence, Attenuation = fresh.TypicalAttenuation };
