@@ -33,6 +33,9 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
     private long _nextScanTicks = long.MinValue; // scan at start-up, then on the duty cycle
     private long _purgedFromTicks; // the UTC day last purged, [from, until); empty before the first purge
     private long _purgedUntilTicks;
+    private long _advertisedSinceTicks; // _advertised is what RotatingIdentity.At gives within [since, until)
+    private long _advertisedUntilTicks;
+    private long _scansFlushed;
     private bool _foreground;
     private bool _disposed;
 
@@ -105,11 +108,17 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
             _purgedUntilTicks = _purgedFromTicks + TimeSpan.TicksPerDay;
         }
 
-        var broadcast = Identity.At(now);
-        if (!ReferenceEquals(broadcast, _advertised))
+        if (ticks < _advertisedSinceTicks || ticks >= _advertisedUntilTicks)
         {
-            _radio.StartAdvertising(broadcast.Advertisement.ToArray(), broadcast.Address, _options.Identity.AdvertisingInterval);
-            _advertised = broadcast;
+            var broadcast = Identity.At(now);
+            if (!ReferenceEquals(broadcast, _advertised))
+            {
+                _radio.StartAdvertising(broadcast.Advertisement.ToArray(), broadcast.Address, _options.Identity.AdvertisingInterval);
+                _advertised = broadcast;
+            }
+
+            _advertisedSinceTicks = broadcast.Since.UtcTicks;
+            _advertisedUntilTicks = broadcast.Until.UtcTicks;
         }
 
         if (_scanning && !_foreground && ticks >= _scanEndTicks)
@@ -135,13 +144,14 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
         }
 
         _processor.AdvanceTo(now);
-        if (!_scanning)
+        if (!_scanning && _processor.ScansClosed != _scansFlushed)
         {
             // One write per scan: the flash is touched a few times an hour, not per sighting.
             _store.Flush();
+            _scansFlushed = _processor.ScansClosed;
         }
 
-        var next = broadcast.Until.UtcTicks;
+        var next = _advertisedUntilTicks;
         var scanDue = _foreground ? long.MaxValue : _scanning ? _scanEndTicks : _nextScanTicks;
         next = Math.Min(next, Math.Min(scanDue, _processor.ScanCloseDueTicks));
         return next <= ticks ? now : new DateTimeOffset(next, TimeSpan.Zero);
@@ -183,6 +193,7 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
         Identity.Reset();
         OwnKeys.Reload();
         _advertised = null;
+        _advertisedSinceTicks = _advertisedUntilTicks = 0;
         _purgedFromTicks = _purgedUntilTicks = 0;
     }
 

@@ -48,6 +48,7 @@ public sealed class SightingProcessor
     private long _scanSequence;
     private long _nextEncounterId;
     private long _liveForgottenMs;
+    private long _liveExpiryDueMs = long.MaxValue; // nothing in the live view expires before (a lower bound)
 
     // The last payload parsed: a sender repeats the same bytes at every advertising interval, so a burst of
     // one sender's advertisements is parsed and looked up once (the bytes are compared, never assumed equal).
@@ -178,6 +179,7 @@ public sealed class SightingProcessor
 
                 _live.Forget(ms);
                 _liveForgottenMs = ms;
+                _liveExpiryDueMs = _live.ExpiryDueMs;
             }
 
             var attenuation = Math.Clamp(_ownCalibration.AttenuationOf(advertisement.Rssi, txPower), 0, 255);
@@ -198,6 +200,7 @@ public sealed class SightingProcessor
         // The live view keeps an address's newest sighting (the last of equal times): between two forgets,
         // showing a run's newest sighting alone leaves it as showing each sighting in turn.
         _live.Observe(address, newestMs, _lastIsBluezone, newestAttenuation);
+        _liveExpiryDueMs = Math.Min(_liveExpiryDueMs, newestMs + LiveView.WindowMs);
     }
 
     /// <summary>Adds a run's sightings within one scan to that scan's RPI aggregate (or non-Bluezone address).</summary>
@@ -308,7 +311,12 @@ public sealed class SightingProcessor
             CloseScan();
         }
 
-        _live.Forget(ms);
+        if (ms >= _liveExpiryDueMs)
+        {
+            // Otherwise nothing can have expired: the device asks at every wake and the live view is not touched.
+            _live.Forget(ms);
+            _liveExpiryDueMs = _live.ExpiryDueMs;
+        }
     }
 
     /// <summary>Closes the open scan, if any (end of a log, app going to sleep).</summary>
@@ -332,6 +340,7 @@ public sealed class SightingProcessor
         _hasPendingOther = false;
         _otherAddresses.Clear();
         _live.Clear();
+        _liveExpiryDueMs = long.MaxValue;
         _previousScanStartMs = long.MinValue;
         _nextEncounterId = _log.NextEncounterId;
         _linker.Reset();

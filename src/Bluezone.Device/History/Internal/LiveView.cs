@@ -31,6 +31,16 @@ internal sealed class LiveView(ProximityOptions proximity)
         }
     }
 
+    /// <summary>No entry expires before this time (unix ms): until then <see cref="Forget"/> has nothing to do.</summary>
+    public long ExpiryDueMs
+    {
+        get
+        {
+            var oldest = _hasPending ? Math.Min(_oldestMs, _pending.LastMs) : _oldestMs;
+            return oldest == long.MaxValue ? long.MaxValue : oldest + WindowMs;
+        }
+    }
+
     public void Observe(BluetoothAddress address, long unixMs, bool isBluezone, int attenuation)
     {
         if (_hasPending && _pendingAddress == address)
