@@ -11,13 +11,13 @@ public sealed class SightingOptions
     public TimeSpan ScanGap { get; set; } = TimeSpan.FromSeconds(25.5);
 
     /// <summary>
-    /// Whether <see cref="BluezoneDevice"/> also closes a background scan the moment it stops scanning, instead
-    /// of <see cref="ScanGap"/> after its last sighting. The records are the same; they are written ≈ 25 s
-    /// earlier, which saves the device one wake per scan (the simulator pumps millions), but a reader of the
-    /// store or history in those 25 s sees the scan already. Off by default, so such readers see what they saw
-    /// before. The scan-gap rule still applies either way (replays, continuous scanning).
+    /// Whether <see cref="BluezoneDevice"/> closes a background scan the moment it stops scanning, instead of
+    /// <see cref="ScanGap"/> after its last sighting. On by default: the device knows the scan is over, so the
+    /// records (the same either way) are written at once, a scan that stopped before midnight counts in that
+    /// day's history, and the device needs one wake less per scan (the simulator pumps millions). The
+    /// scan-gap rule still applies either way (replays, continuous scanning, a host that never stops).
     /// </summary>
-    public bool CloseScanWhenScanningStops { get; set; }
+    public bool CloseScanWhenScanningStops { get; set; } = true;
 
     /// <summary>
     /// Continuous scanning (the "scan around" screen) is cut into scans of at most this length. It must
