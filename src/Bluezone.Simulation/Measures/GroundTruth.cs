@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Bluezone.Simulation.Measures;
 
 /// <summary>
@@ -11,21 +13,22 @@ internal sealed class GroundTruth(int people, int days)
     public const double CloseMeters = 2;
     public const int CloseMinutes = 15;
 
-    private readonly Dictionary<long, int> _minutesClose = [];
-    private readonly HashSet<long> _inRange = [];
-    private readonly HashSet<long> _closePairs = [];
-    private readonly HashSet<long> _metPairs = [];
+    /// <summary>Today's pairs within radio range (keyed lo · people + hi), each with its minutes within 2 m.</summary>
+    private readonly Dictionary<long, int> _today = [];
+
+    /// <summary>Each closed day's contacts, person by person (null for a day not closed yet).</summary>
+    private readonly DayContacts?[] _days = new DayContacts?[days];
 
     public int Days => days;
 
     /// <summary><paramref name="a"/> and <paramref name="b"/> spent one step within radio range, at <paramref name="distance"/>.</summary>
     public void Met(int a, int b, double distance, int minutes)
     {
-        var pair = Pair(a, b);
-        _inRange.Add(pair);
+        // One lookup per pair and step: the entry itself says "in range", its value counts the close minutes.
+        ref var minutesClose = ref CollectionsMarshal.GetValueRefOrAddDefault(_today, Pair(a, b), out _);
         if (distance <= CloseMeters)
         {
-            _minutesClose[pair] = _minutesClose.GetValueOrDefault(pair) + minutes;
+            minutesClose += minutes;
         }
     }
 
@@ -33,54 +36,64 @@ internal sealed class GroundTruth(int people, int days)
     public int[] EndDay(int day)
     {
         var close = new int[people];
-        foreach (var (pair, minutes) in _minutesClose)
+        var start = new int[people + 1];
+        foreach (var (pair, minutes) in _today)
         {
+            var (a, b) = ((int)(pair / people), (int)(pair % people));
+            start[a + 1]++;
+            start[b + 1]++;
             if (minutes >= CloseMinutes)
             {
-                _closePairs.Add(DayPair(day, pair));
-                close[pair / people]++;
-                close[pair % people]++;
+                close[a]++;
+                close[b]++;
             }
         }
 
-        foreach (var pair in _inRange)
+        for (var p = 0; p < people; p++)
         {
-            _metPairs.Add(DayPair(day, pair));
+            start[p + 1] += start[p];
         }
 
-        _minutesClose.Clear();
-        _inRange.Clear();
+        var contacts = new int[start[people]];
+        var next = start[..^1];
+        foreach (var (pair, minutes) in _today)
+        {
+            var (a, b) = ((int)(pair / people), (int)(pair % people));
+            var closeBit = minutes >= CloseMinutes ? 1 : 0;
+            contacts[next[a]++] = (b << 1) | closeBit;
+            contacts[next[b]++] = (a << 1) | closeBit;
+        }
+
+        for (var p = 0; p < people; p++)
+        {
+            Array.Sort(contacts, start[p], start[p + 1] - start[p]);
+        }
+
+        _days[day] = new DayContacts(start, contacts);
+        _today.Clear();
         return close;
     }
 
-    public bool WereClose(int day, int a, int b) => _closePairs.Contains(DayPair(day, Pair(a, b)));
-
-    public bool WereInRange(int day, int a, int b) => _metPairs.Contains(DayPair(day, Pair(a, b)));
-
-    /// <summary>Every (day, person) close contact of <paramref name="person"/>.</summary>
-    public IEnumerable<int> CloseContactsOf(int day, int person)
+    /// <summary>Everyone <paramref name="person"/> was within radio range of on <paramref name="day"/>, and whether they were close contacts.</summary>
+    public IEnumerable<(int Other, bool Close)> ContactsOf(int day, int person)
     {
-        for (var other = 0; other < people; other++)
+        if (_days[day] is not { } contacts)
         {
-            if (other != person && WereClose(day, person, other))
-            {
-                yield return other;
-            }
+            yield break;
         }
-    }
 
-    public IEnumerable<int> MetBy(int day, int person)
-    {
-        for (var other = 0; other < people; other++)
+        for (var i = contacts.Start[person]; i < contacts.Start[person + 1]; i++)
         {
-            if (other != person && WereInRange(day, person, other))
-            {
-                yield return other;
-            }
+            var contact = contacts.Contacts[i];
+            yield return (contact >> 1, (contact & 1) == 1);
         }
     }
 
     private long Pair(int a, int b) => a < b ? ((long)a * people) + b : ((long)b * people) + a;
 
-    private long DayPair(int day, long pair) => (day * (long)people * people) + pair;
+    /// <summary>
+    /// One day's contacts as adjacency lists: person p's are Contacts[Start[p]..Start[p + 1]), sorted, each
+    /// other · 2 + 1 when close. Four bytes per pair and direction, against some fifty for a set of pairs.
+    /// </summary>
+    private sealed record DayContacts(int[] Start, int[] Contacts);
 }
