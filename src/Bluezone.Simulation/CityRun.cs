@@ -53,6 +53,9 @@ internal sealed class CityRun
     private readonly List<int> _occupied = [];
     private readonly double[] _infectiousness;
 
+    // Whether anyone infectious is in a place this step: elsewhere nobody can be infected, so only phone pairs matter.
+    private readonly bool[] _someoneInfectious;
+
     // Response state.
     private readonly int[] _stayHomeUntil;
     private readonly int[] _confirmedStep;
@@ -95,6 +98,7 @@ internal sealed class CityRun
         Array.Fill(_phoneHead, -1);
         _carriageLoss = new double[_people];
         _infectiousness = new double[_people];
+        _someoneInfectious = new bool[world.PlaceCount];
         _stayHomeUntil = new int[_people];
         _confirmedStep = new int[_people];
         Array.Fill(_confirmedStep, EpidemicState.Never);
@@ -274,6 +278,7 @@ internal sealed class CityRun
         {
             _placeHead[place] = -1;
             _phoneHead[place] = -1;
+            _someoneInfectious[place] = false;
         }
 
         if (step % Whereabouts.StepsPerDay == 0)
@@ -303,6 +308,11 @@ internal sealed class CityRun
 
             _nextInPlace[person] = _placeHead[location.Place];
             _placeHead[location.Place] = person;
+            if (_infectiousness[person] > 0)
+            {
+                _someoneInfectious[location.Place] = true;
+            }
+
             if (_phones[person] is not null)
             {
                 _nextPhoneInPlace[person] = _phoneHead[location.Place];
@@ -318,6 +328,12 @@ internal sealed class CityRun
         _newlyInfected.Clear();
         foreach (var place in _occupied)
         {
+            if (!_someoneInfectious[place])
+            {
+                MeetWithoutInfection(place);
+                continue;
+            }
+
             for (var a = _placeHead[place]; a >= 0; a = _nextInPlace[a])
             {
                 for (var b = _nextInPlace[a]; b >= 0; b = _nextInPlace[b])
@@ -345,6 +361,26 @@ internal sealed class CityRun
             if (!_epidemic.IsInfected(person))
             {
                 Infected(person, step, initial: false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A place where nobody is infectious: no one can be infected there, so of all its pairs only those of two
+    /// phones matter (for the truth). Walking just the phones saves the all-pairs walk of most places and
+    /// steps, and every place of the run without the app.
+    /// </summary>
+    private void MeetWithoutInfection(int place)
+    {
+        for (var a = _phoneHead[place]; a >= 0; a = _nextPhoneInPlace[a])
+        {
+            for (var b = _nextPhoneInPlace[a]; b >= 0; b = _nextPhoneInPlace[b])
+            {
+                var distance = Location.Distance(_location[a], _location[b]);
+                if (distance <= _channel.MaxRange)
+                {
+                    _truth.Met(a, b, distance, Whereabouts.StepMinutes);
+                }
             }
         }
     }
