@@ -462,6 +462,12 @@ internal sealed class CityRun
             }
         }
 
+        if (pending > Lane.SmallPlace)
+        {
+            PumpCrowd(lane, pending, end, step, day);
+            return;
+        }
+
         while (pending > 0)
         {
             var first = 0;
@@ -475,13 +481,7 @@ internal sealed class CityRun
                 }
             }
 
-            var member = due[first];
-            var person = members[member];
-            var phone = _phones[person]!;
-            phone.Clock.Set(new DateTimeOffset(ticks, TimeSpan.Zero));
-            var next = lane.TimeThisWake() ? PumpSampled(lane, phone, member, ticks, step, day) : PumpAndHear(lane, phone, member, ticks, step, day);
-            var wake = Math.Max(next.UtcTicks, ticks + TimeSpan.TicksPerMillisecond);
-            _nextWake[person] = wake;
+            var wake = Wake(lane, due[first], ticks, step, day);
             if (wake < end)
             {
                 wakes[first] = wake;
@@ -493,6 +493,38 @@ internal sealed class CityRun
                 wakes[first] = wakes[pending];
             }
         }
+    }
+
+    /// <summary>A crowded place (a scenario may put hundreds of phones in one shop): a heap, as the linear minimum would cost a pass over all of them per wake.</summary>
+    private void PumpCrowd(Lane lane, int pending, long end, int step, int day)
+    {
+        var queue = lane.Crowd;
+        queue.Clear();
+        for (var i = 0; i < pending; i++)
+        {
+            queue.Enqueue(lane.Due[i], lane.Wakes[i]);
+        }
+
+        while (queue.TryDequeue(out var member, out var ticks))
+        {
+            var wake = Wake(lane, member, ticks, step, day);
+            if (wake < end)
+            {
+                queue.Enqueue(member, wake);
+            }
+        }
+    }
+
+    /// <summary>Pumps one member of the lane's place at <paramref name="ticks"/>; returns when it wakes next.</summary>
+    private long Wake(Lane lane, int member, long ticks, int step, int day)
+    {
+        var person = lane.Members[member];
+        var phone = _phones[person]!;
+        phone.Clock.Set(new DateTimeOffset(ticks, TimeSpan.Zero));
+        var next = lane.TimeThisWake() ? PumpSampled(lane, phone, member, ticks, step, day) : PumpAndHear(lane, phone, member, ticks, step, day);
+        var wake = Math.Max(next.UtcTicks, ticks + TimeSpan.TicksPerMillisecond);
+        _nextWake[person] = wake;
+        return wake;
     }
 
     private DateTimeOffset PumpAndHear(Lane lane, SimulatedPhone phone, int member, long ticks, int step, int day)
@@ -533,6 +565,12 @@ internal sealed class CityRun
         /// </summary>
         public const int SampleEvery = 16;
 
+        /// <summary>
+        /// Up to this many phones a place's wakes are ordered by a linear minimum and its pairs' attenuations
+        /// cached (a square of this many doubles); beyond, by a heap and drawn at each scan.
+        /// </summary>
+        public const int SmallPlace = 64;
+
         /// <summary>An attenuation for a pair beyond the radio's range (never heard this step).</summary>
         public const double OutOfRange = double.PositiveInfinity;
 
@@ -552,6 +590,9 @@ internal sealed class CityRun
         public int[] Due { get; private set; } = new int[8];
 
         public long[] Wakes { get; private set; } = new long[8];
+
+        /// <summary>The wakes of a place with more than <see cref="SmallPlace"/> phones.</summary>
+        public PriorityQueue<int, long> Crowd { get; } = new();
 
         /// <summary>One sender's advertisements of one scan, handed to the receiver's radio as one batch.</summary>
         public ReceivedAdvertisement[] Burst { get; } = new ReceivedAdvertisement[(int)(ScanWindow.Ticks / AdvertisingInterval.Ticks)];
@@ -594,13 +635,17 @@ internal sealed class CityRun
                 Wakes = new long[_members.Length];
             }
 
-            if (_attenuation.Length < _count * _count)
+            _offsets.AsSpan(0, _count).Fill(-1);
+            if (_count <= SmallPlace)
             {
-                _attenuation = new double[_members.Length * _members.Length];
+                if (_attenuation.Length < _count * _count)
+                {
+                    _attenuation = new double[SmallPlace * SmallPlace];
+                }
+
+                _attenuation.AsSpan(0, _count * _count).Fill(Unknown);
             }
 
-            _offsets.AsSpan(0, _count).Fill(-1);
-            _attenuation.AsSpan(0, _count * _count).Fill(Unknown);
             return Members;
         }
 
@@ -609,12 +654,15 @@ internal sealed class CityRun
         /// per pair: positions, carriages and shadowing hold for the whole step and for both directions, and a
         /// phone scans about once per step, so most pairs would otherwise be drawn two or three times.
         /// </summary>
-        public double Attenuation(int receiver, int sender) => _attenuation[(receiver * _count) + sender];
+        public double Attenuation(int receiver, int sender) => _count <= SmallPlace ? _attenuation[(receiver * _count) + sender] : Unknown;
 
         public void SetAttenuation(int a, int b, double attenuation)
         {
-            _attenuation[(a * _count) + b] = attenuation;
-            _attenuation[(b * _count) + a] = attenuation;
+            if (_count <= SmallPlace)
+            {
+                _attenuation[(a * _count) + b] = attenuation;
+                _attenuation[(b * _count) + a] = attenuation;
+            }
         }
 
         public static bool IsUnknown(double attenuation) => double.IsNaN(attenuation);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Bluezone.Simulation.Radio;
 using Bluezone.Simulation.World;
+using Bluezone.Tests;
 
 namespace Bluezone.Simulation.Tests;
 
@@ -50,5 +51,33 @@ public sealed class PhoneSchedulingTests
         Assert.Contains("uploads [", one, StringComparison.Ordinal);
         Assert.DoesNotContain("uploads []", one, StringComparison.Ordinal);
         Assert.DoesNotContain("history 0 ", one, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task In_a_hall_of_70_phones_each_pair_1_m_apart_for_an_hour_is_a_detected_close_contact_and_nobody_else()
+    {
+        // More phones than a small place holds: the crowded path (a heap, attenuations drawn per scan). Persons
+        // 2i and 2i + 1 sit 1 m apart; the pairs sit 20 m from each other, beyond radio range. Everyone lives alone.
+        const int people = 70;
+        var city = new ScriptedCity([.. Enumerable.Range(0, people)]);
+        var hall = city.AddPlace(PlaceKind.Other);
+        for (var person = 0; person < people; person++)
+        {
+            city.AddStay(person, new ScriptedCity.Stay(0, 10 * 60, 11 * 60, hall, person / 2 * 20f, person % 2));
+        }
+
+        // A radio without chance (no shadowing or noise, every phone in hand), so every pair looks alike.
+        var options = new ScenarioOptions { Days = 1, Seed = 3 };
+        options.Epidemic.HazardPerMinuteAt1m = 0;
+        options.Radio.CalibrationPath = SharedData.PathOf("calibration/en-calibration-2020-06-13.csv");
+        options.Radio.ShadowingSigmaDb = 0;
+        options.Radio.SightingNoiseDb = 0;
+        options.Radio.HandShare = 1;
+        options.Radio.PocketShare = 0;
+
+        var m = (await CitySimulator.RunAsync(options, city, new SimulationCast([.. Enumerable.Range(0, people)], []))).Metrics;
+
+        Assert.True(m.TrueCloseContacts == people, m.ToString());
+        Assert.True(m.HistoryCloseContacts == people, m.ToString());
     }
 }
