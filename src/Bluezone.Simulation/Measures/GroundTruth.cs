@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Bluezone.Simulation.Measures;
 
 /// <summary>
@@ -13,8 +11,17 @@ internal sealed class GroundTruth(int people, int days)
     public const double CloseMeters = 2;
     public const int CloseMinutes = 15;
 
-    /// <summary>Today's pairs within radio range (keyed lo · people + hi), each with its minutes within 2 m.</summary>
-    private readonly Dictionary<long, int> _today = [];
+    /// <summary>
+    /// Today's pairs within radio range, each kept by its higher-numbered person with its minutes within 2 m.
+    /// The simulator meets a place's people in descending order, so one person's pairs of a step land in one
+    /// short list that stays in the cache; a city-wide dictionary of pairs missed the cache at every lookup.
+    /// </summary>
+    private readonly Contact[]?[] _today = new Contact[]?[people];
+
+    private readonly int[] _todayCount = new int[people];
+
+    /// <summary>The people with pairs today (to close the day and to reset).</summary>
+    private readonly List<int> _owners = [];
 
     /// <summary>Each closed day's contacts, person by person (null for a day not closed yet).</summary>
     private readonly DayContacts?[] _days = new DayContacts?[days];
@@ -24,12 +31,32 @@ internal sealed class GroundTruth(int people, int days)
     /// <summary><paramref name="a"/> and <paramref name="b"/> spent one step within radio range, at <paramref name="distance"/>.</summary>
     public void Met(int a, int b, double distance, int minutes)
     {
-        // One lookup per pair and step: the entry itself says "in range", its value counts the close minutes.
-        ref var minutesClose = ref CollectionsMarshal.GetValueRefOrAddDefault(_today, Pair(a, b), out _);
-        if (distance <= CloseMeters)
+        var (owner, other) = a > b ? (a, b) : (b, a);
+        var close = distance <= CloseMeters ? minutes : 0;
+        var contacts = _today[owner];
+        var count = _todayCount[owner];
+        for (var i = 0; i < count; i++)
         {
-            minutesClose += minutes;
+            if (contacts![i].Other == other)
+            {
+                contacts[i].MinutesClose += close;
+                return;
+            }
         }
+
+        if (count == 0)
+        {
+            _owners.Add(owner);
+        }
+
+        if (contacts is null || count == contacts.Length)
+        {
+            Array.Resize(ref _today[owner], Math.Max(8, count * 2));
+            contacts = _today[owner];
+        }
+
+        contacts![count] = new Contact(other, close);
+        _todayCount[owner] = count + 1;
     }
 
     /// <summary>Closes a day: keeps its close and met pairs, returns each person's number of close contacts that day.</summary>
@@ -37,15 +64,17 @@ internal sealed class GroundTruth(int people, int days)
     {
         var close = new int[people];
         var start = new int[people + 1];
-        foreach (var (pair, minutes) in _today)
+        foreach (var a in _owners)
         {
-            var (a, b) = ((int)(pair / people), (int)(pair % people));
-            start[a + 1]++;
-            start[b + 1]++;
-            if (minutes >= CloseMinutes)
+            foreach (var (b, minutes) in _today[a].AsSpan(0, _todayCount[a]))
             {
-                close[a]++;
-                close[b]++;
+                start[a + 1]++;
+                start[b + 1]++;
+                if (minutes >= CloseMinutes)
+                {
+                    close[a]++;
+                    close[b]++;
+                }
             }
         }
 
@@ -56,12 +85,16 @@ internal sealed class GroundTruth(int people, int days)
 
         var contacts = new int[start[people]];
         var next = start[..^1];
-        foreach (var (pair, minutes) in _today)
+        foreach (var a in _owners)
         {
-            var (a, b) = ((int)(pair / people), (int)(pair % people));
-            var closeBit = minutes >= CloseMinutes ? 1 : 0;
-            contacts[next[a]++] = (b << 1) | closeBit;
-            contacts[next[b]++] = (a << 1) | closeBit;
+            foreach (var (b, minutes) in _today[a].AsSpan(0, _todayCount[a]))
+            {
+                var closeBit = minutes >= CloseMinutes ? 1 : 0;
+                contacts[next[a]++] = (b << 1) | closeBit;
+                contacts[next[b]++] = (a << 1) | closeBit;
+            }
+
+            _todayCount[a] = 0;
         }
 
         for (var p = 0; p < people; p++)
@@ -70,7 +103,7 @@ internal sealed class GroundTruth(int people, int days)
         }
 
         _days[day] = new DayContacts(start, contacts);
-        _today.Clear();
+        _owners.Clear();
         return close;
     }
 
@@ -89,7 +122,8 @@ internal sealed class GroundTruth(int people, int days)
         }
     }
 
-    private long Pair(int a, int b) => a < b ? ((long)a * people) + b : ((long)b * people) + a;
+    /// <summary>One pair of today, kept by its higher-numbered person.</summary>
+    private record struct Contact(int Other, int MinutesClose);
 
     /// <summary>
     /// One day's contacts as adjacency lists: person p's are Contacts[Start[p]..Start[p + 1]), sorted, each
