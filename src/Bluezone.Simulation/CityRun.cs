@@ -53,6 +53,9 @@ internal sealed class CityRun
     private readonly List<int> _occupied = [];
     private readonly double[] _infectiousness;
 
+    // Whether anyone infectious is in a place this step: elsewhere nobody can be infected, so only phone pairs matter.
+    private readonly bool[] _someoneInfectious;
+
     // Response state.
     private readonly int[] _stayHomeUntil;
     private readonly int[] _confirmedStep;
@@ -72,7 +75,8 @@ internal sealed class CityRun
     private readonly Detections _detections;
     private readonly RunProfile _profile = new();
 
-    public CityRun(ScenarioOptions options, Whereabouts world, PhoneModels models, SimulationCast cast, bool withApp)
+    /// <param name="lanes">Threads the phones are pumped on; null: one per core, at most 4. The result does not depend on it.</param>
+    public CityRun(ScenarioOptions options, Whereabouts world, PhoneModels models, SimulationCast cast, bool withApp, int? lanes = null)
     {
         _options = options;
         _world = world;
@@ -94,6 +98,7 @@ internal sealed class CityRun
         Array.Fill(_phoneHead, -1);
         _carriageLoss = new double[_people];
         _infectiousness = new double[_people];
+        _someoneInfectious = new bool[world.PlaceCount];
         _stayHomeUntil = new int[_people];
         _confirmedStep = new int[_people];
         Array.Fill(_confirmedStep, EpidemicState.Never);
@@ -101,7 +106,7 @@ internal sealed class CityRun
         _phones = new SimulatedPhone?[_people];
         _installDay = new int[_people];
         _nextWake = new long[_people];
-        _lanes = [.. Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount, 1, 4)).Select(_ => new Lane())];
+        _lanes = [.. Enumerable.Range(0, lanes ?? Math.Clamp(Environment.ProcessorCount, 1, 4)).Select(_ => new Lane())];
         Array.Fill(_installDay, -1);
         _truth = new GroundTruth(_people, options.Days);
         _detections = new Detections(options.Days);
@@ -197,7 +202,7 @@ internal sealed class CityRun
 
             foreach (var lane in _lanes)
             {
-                _profile.AddLane(lane.PumpTicks, lane.HearTicks);
+                _profile.AddLane(lane.PumpTicks * Lane.SampleEvery, lane.HearTicks * Lane.SampleEvery);
             }
         }
 
@@ -273,6 +278,7 @@ internal sealed class CityRun
         {
             _placeHead[place] = -1;
             _phoneHead[place] = -1;
+            _someoneInfectious[place] = false;
         }
 
         if (step % Whereabouts.StepsPerDay == 0)
@@ -302,6 +308,11 @@ internal sealed class CityRun
 
             _nextInPlace[person] = _placeHead[location.Place];
             _placeHead[location.Place] = person;
+            if (_infectiousness[person] > 0)
+            {
+                _someoneInfectious[location.Place] = true;
+            }
+
             if (_phones[person] is not null)
             {
                 _nextPhoneInPlace[person] = _phoneHead[location.Place];
@@ -317,6 +328,12 @@ internal sealed class CityRun
         _newlyInfected.Clear();
         foreach (var place in _occupied)
         {
+            if (!_someoneInfectious[place])
+            {
+                MeetWithoutInfection(place);
+                continue;
+            }
+
             for (var a = _placeHead[place]; a >= 0; a = _nextInPlace[a])
             {
                 for (var b = _nextInPlace[a]; b >= 0; b = _nextInPlace[b])
@@ -344,6 +361,26 @@ internal sealed class CityRun
             if (!_epidemic.IsInfected(person))
             {
                 Infected(person, step, initial: false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A place where nobody is infectious: no one can be infected there, so of all its pairs only those of two
+    /// phones matter (for the truth). Walking just the phones saves the all-pairs walk of most places and
+    /// steps, and every place of the run without the app.
+    /// </summary>
+    private void MeetWithoutInfection(int place)
+    {
+        for (var a = _phoneHead[place]; a >= 0; a = _nextPhoneInPlace[a])
+        {
+            for (var b = _nextPhoneInPlace[a]; b >= 0; b = _nextPhoneInPlace[b])
+            {
+                var distance = Location.Distance(_location[a], _location[b]);
+                if (distance <= _channel.MaxRange)
+                {
+                    _truth.Met(a, b, distance, Whereabouts.StepMinutes);
+                }
             }
         }
     }
@@ -394,108 +431,308 @@ internal sealed class CityRun
         }
     }
 
+    /// <summary>
+    /// Pumps a lane's places one after another. Phones only hear phones of their own place, so only the time
+    /// order within a place matters; a place holds a few phones (1–5 at home, a few dozen at most elsewhere),
+    /// so its wakes are ordered by a linear minimum over a small array, which costs far less than a lane-wide
+    /// heap of tens of thousands of phones. Equal times go in the order of the place's phone list, so the
+    /// order does not depend on which lane a place is in either.
+    /// </summary>
     private void PumpLane(Lane lane, long end, int step, int day)
     {
-        var queue = lane.Queue;
         foreach (var place in lane.Places)
         {
-            for (var p = _phoneHead[place]; p >= 0; p = _nextPhoneInPlace[p])
+            PumpPlace(lane, place, end, step, day);
+        }
+    }
+
+    private void PumpPlace(Lane lane, int place, long end, int step, int day)
+    {
+        var members = lane.Enter(place, _phoneHead, _nextPhoneInPlace);
+        var due = lane.Due;
+        var wakes = lane.Wakes;
+        var pending = 0;
+        for (var m = 0; m < members.Length; m++)
+        {
+            var wake = _nextWake[members[m]];
+            if (wake < end)
             {
-                if (_nextWake[p] < end)
-                {
-                    queue.Enqueue(p, _nextWake[p]);
-                }
+                due[pending] = m;
+                wakes[pending++] = wake;
             }
         }
 
-        while (queue.TryDequeue(out var person, out var ticks))
+        if (pending > Lane.SmallPlace)
         {
-            var phone = _phones[person]!;
-            phone.Clock.Set(new DateTimeOffset(ticks, TimeSpan.Zero));
-            var started = _profile.Start();
-            var next = phone.Device.Pump();
-            var pumped = _profile.Start();
-            lane.PumpTicks += pumped - started;
-            if (phone.Radio.ScansStarted != phone.ScansSeen)
+            PumpCrowd(lane, pending, end, step, day);
+            return;
+        }
+
+        while (pending > 0)
+        {
+            var first = 0;
+            var ticks = wakes[0];
+            for (var i = 1; i < pending; i++)
             {
-                phone.ScansSeen = phone.Radio.ScansStarted;
-                Hear(phone, ticks, step, day, lane.Burst);
-                lane.HearTicks += _profile.Start() - pumped;
+                if (wakes[i] < ticks)
+                {
+                    first = i;
+                    ticks = wakes[i];
+                }
             }
 
-            var wake = Math.Max(next.UtcTicks, ticks + TimeSpan.TicksPerMillisecond);
-            _nextWake[person] = wake;
+            var wake = Wake(lane, due[first], ticks, step, day);
             if (wake < end)
             {
-                queue.Enqueue(person, wake);
+                wakes[first] = wake;
+            }
+            else
+            {
+                pending--;
+                due[first] = due[pending];
+                wakes[first] = wakes[pending];
             }
         }
     }
 
-    /// <summary>The places (and their phones) one thread pumps during a step.</summary>
+    /// <summary>A crowded place (a scenario may put hundreds of phones in one shop): a heap, as the linear minimum would cost a pass over all of them per wake.</summary>
+    private void PumpCrowd(Lane lane, int pending, long end, int step, int day)
+    {
+        var queue = lane.Crowd;
+        queue.Clear();
+        for (var i = 0; i < pending; i++)
+        {
+            queue.Enqueue(lane.Due[i], lane.Wakes[i]);
+        }
+
+        while (queue.TryDequeue(out var member, out var ticks))
+        {
+            var wake = Wake(lane, member, ticks, step, day);
+            if (wake < end)
+            {
+                queue.Enqueue(member, wake);
+            }
+        }
+    }
+
+    /// <summary>Pumps one member of the lane's place at <paramref name="ticks"/>; returns when it wakes next.</summary>
+    private long Wake(Lane lane, int member, long ticks, int step, int day)
+    {
+        var person = lane.Members[member];
+        var phone = _phones[person]!;
+        phone.Clock.Set(new DateTimeOffset(ticks, TimeSpan.Zero));
+        var next = lane.TimeThisWake() ? PumpSampled(lane, phone, member, ticks, step, day) : PumpAndHear(lane, phone, member, ticks, step, day);
+        var wake = Math.Max(next.UtcTicks, ticks + TimeSpan.TicksPerMillisecond);
+        _nextWake[person] = wake;
+        return wake;
+    }
+
+    private DateTimeOffset PumpAndHear(Lane lane, SimulatedPhone phone, int member, long ticks, int step, int day)
+    {
+        var next = phone.Device.Pump();
+        if (phone.Radio.ScansStarted != phone.ScansSeen)
+        {
+            phone.ScansSeen = phone.Radio.ScansStarted;
+            Hear(lane, member, ticks, step, day);
+        }
+
+        return next;
+    }
+
+    /// <summary><see cref="PumpAndHear"/> with its thread time measured, for the profile's split of one wake in <see cref="Lane.SampleEvery"/>.</summary>
+    private DateTimeOffset PumpSampled(Lane lane, SimulatedPhone phone, int member, long ticks, int step, int day)
+    {
+        var started = _profile.Start();
+        var next = phone.Device.Pump();
+        var pumped = _profile.Start();
+        lane.PumpTicks += pumped - started;
+        if (phone.Radio.ScansStarted != phone.ScansSeen)
+        {
+            phone.ScansSeen = phone.Radio.ScansStarted;
+            Hear(lane, member, ticks, step, day);
+            lane.HearTicks += _profile.Start() - pumped;
+        }
+
+        return next;
+    }
+
+    /// <summary>The places (and their phones) one thread pumps during a step, and its scratch space for one place.</summary>
     private sealed class Lane
     {
+        /// <summary>
+        /// The profile times one wake in this many (and scales up): reading the clock around each of the
+        /// ≈ 1,200 wakes per phone-day cost more than a percent of the run.
+        /// </summary>
+        public const int SampleEvery = 16;
+
+        /// <summary>
+        /// Up to this many phones a place's wakes are ordered by a linear minimum and its pairs' attenuations
+        /// cached (a square of this many doubles); beyond, by a heap and drawn at each scan.
+        /// </summary>
+        public const int SmallPlace = 64;
+
+        /// <summary>An attenuation for a pair beyond the radio's range (never heard this step).</summary>
+        public const double OutOfRange = double.PositiveInfinity;
+
+        private const double Unknown = double.NaN;
+
+        private int[] _members = new int[8];
+        private long[] _offsets = new long[8];
+        private double[] _attenuation = new double[64];
+        private int _count;
+        private uint _wakes;
+
         public List<int> Places { get; } = [];
 
         public int Phones { get; set; }
 
-        public PriorityQueue<int, long> Queue { get; } = new();
+        /// <summary>The current place's due phones (indices into its members) and when each wakes next.</summary>
+        public int[] Due { get; private set; } = new int[8];
+
+        public long[] Wakes { get; private set; } = new long[8];
+
+        /// <summary>The wakes of a place with more than <see cref="SmallPlace"/> phones.</summary>
+        public PriorityQueue<int, long> Crowd { get; } = new();
 
         /// <summary>One sender's advertisements of one scan, handed to the receiver's radio as one batch.</summary>
         public ReceivedAdvertisement[] Burst { get; } = new ReceivedAdvertisement[(int)(ScanWindow.Ticks / AdvertisingInterval.Ticks)];
 
-        /// <summary>Time in the device's Pump and in delivering advertisements (for the profile).</summary>
+        /// <summary>Time in the device's Pump and in delivering advertisements, sampled (for the profile).</summary>
         public long PumpTicks { get; set; }
 
         public long HearTicks { get; set; }
+
+        /// <summary>The current place's phones, in the order of the place's list (the order they are heard in).</summary>
+        public ReadOnlySpan<int> Members => _members.AsSpan(0, _count);
 
         public void Clear()
         {
             Places.Clear();
             Phones = 0;
-            Queue.Clear();
         }
+
+        /// <summary>Whether to time this wake.</summary>
+        public bool TimeThisWake() => ++_wakes % SampleEvery == 0;
+
+        /// <summary>Takes in a place's phones for this step; the pair and sender caches start empty.</summary>
+        public ReadOnlySpan<int> Enter(int place, int[] phoneHead, int[] nextPhoneInPlace)
+        {
+            _count = 0;
+            for (var p = phoneHead[place]; p >= 0; p = nextPhoneInPlace[p])
+            {
+                if (_count == _members.Length)
+                {
+                    Array.Resize(ref _members, _count * 2);
+                }
+
+                _members[_count++] = p;
+            }
+
+            if (_offsets.Length < _count)
+            {
+                _offsets = new long[_members.Length];
+                Due = new int[_members.Length];
+                Wakes = new long[_members.Length];
+            }
+
+            _offsets.AsSpan(0, _count).Fill(-1);
+            if (_count <= SmallPlace)
+            {
+                if (_attenuation.Length < _count * _count)
+                {
+                    _attenuation = new double[SmallPlace * SmallPlace];
+                }
+
+                _attenuation.AsSpan(0, _count * _count).Fill(Unknown);
+            }
+
+            return Members;
+        }
+
+        /// <summary>
+        /// The encounter attenuation of two members this step (OutOfRange beyond the radio's range), drawn once
+        /// per pair: positions, carriages and shadowing hold for the whole step and for both directions, and a
+        /// phone scans about once per step, so most pairs would otherwise be drawn two or three times.
+        /// </summary>
+        public double Attenuation(int receiver, int sender) => _count <= SmallPlace ? _attenuation[(receiver * _count) + sender] : Unknown;
+
+        public void SetAttenuation(int a, int b, double attenuation)
+        {
+            if (_count <= SmallPlace)
+            {
+                _attenuation[(a * _count) + b] = attenuation;
+                _attenuation[(b * _count) + a] = attenuation;
+            }
+        }
+
+        public static bool IsUnknown(double attenuation) => double.IsNaN(attenuation);
+
+        /// <summary>A member's advertising offset this step (drawn on first use), -1 before.</summary>
+        public ref long Offset(int member) => ref _offsets[member];
     }
 
-    /// <summary>A scan started: deliver the advertisements of every phone in the same place within range.</summary>
-    private void Hear(SimulatedPhone receiver, long scanStart, int step, int day, ReceivedAdvertisement[] burst)
+    /// <summary>
+    /// A scan started: deliver the advertisements of every phone in the same place within range, each sender
+    /// as pumped up to now (its broadcast at this instant).
+    /// </summary>
+    private void Hear(Lane lane, int receiverMember, long scanStart, int step, int day)
     {
-        var here = _location[receiver.Person];
-        if (!here.IsSomewhere)
+        var members = lane.Members;
+        var receiverPerson = members[receiverMember];
+        var receiver = _phones[receiverPerson]!;
+        var here = _location[receiverPerson];
+        var scanId = ((long)receiverPerson << 24) | (uint)receiver.ScansSeen;
+        var burst = lane.Burst;
+        var sightings = burst.Length;
+        var receiverCorrection = receiver.Model.RssiCorrection;
+        for (var member = 0; member < members.Length; member++)
         {
-            return;
-        }
-
-        var scanId = ((long)receiver.Person << 24) | (uint)receiver.ScansSeen;
-        var sightings = (int)(ScanWindow.Ticks / AdvertisingInterval.Ticks);
-        for (var other = _phoneHead[here.Place]; other >= 0; other = _nextPhoneInPlace[other])
-        {
-            if (other == receiver.Person || _phones[other] is not { } sender || sender.Radio.Payload is not { } payload || sender.Radio.Address is not { } address)
+            var other = members[member];
+            if (member == receiverMember || _phones[other] is not { } sender || sender.Radio.Payload is not { } payload || sender.Radio.Address is not { } address)
             {
                 continue;
             }
 
-            var distance = Location.Distance(here, _location[other]);
-            if (distance > _channel.MaxRange)
+            var attenuation = lane.Attenuation(receiverMember, member);
+            if (Lane.IsUnknown(attenuation))
+            {
+                var distance = Location.Distance(here, _location[other]);
+                attenuation = distance > _channel.MaxRange
+                    ? Lane.OutOfRange
+                    : _channel.EncounterAttenuation(receiverPerson, other, day, here.Place, distance, _carriageLoss[receiverPerson] + _carriageLoss[other]);
+                lane.SetAttenuation(receiverMember, member, attenuation);
+            }
+
+            if (attenuation == Lane.OutOfRange)
             {
                 continue;
             }
 
-            var attenuation = _channel.EncounterAttenuation(receiver.Person, other, day, here.Place, distance, _carriageLoss[receiver.Person] + _carriageLoss[other]);
-            var offset = Draw.Below((int)AdvertisingInterval.Ticks, _seed, (long)Purpose.AdvertOffset, other, step);
-            var draws = _channel.SightingDraws(receiver.Person, scanId, other);
+            ref var offset = ref lane.Offset(member);
+            if (offset < 0)
+            {
+                offset = Draw.Below((int)AdvertisingInterval.Ticks, _seed, (long)Purpose.AdvertOffset, other, step);
+            }
+
+            var draws = _channel.SightingDraws(receiverPerson, scanId, other);
+            var senderTx = sender.Model.TxPowerDbm;
+            var first = scanStart + offset;
             var heard = 0;
             for (var k = 0; k < sightings; k++)
             {
-                if (_channel.Rssi(attenuation, sender.Model, receiver.Model, draws, k) is { } rssi)
+                var rssi = _channel.Rssi(attenuation, senderTx, receiverCorrection, draws, k);
+                if (rssi != RadioChannel.NotHeard)
                 {
-                    var time = new DateTimeOffset(scanStart + offset + (k * AdvertisingInterval.Ticks), TimeSpan.Zero);
-                    burst[heard++] = new ReceivedAdvertisement(time, address, rssi, payload);
+                    burst[heard++] = new ReceivedAdvertisement(new DateTimeOffset(first + (k * AdvertisingInterval.Ticks), TimeSpan.Zero), address, rssi, payload);
                 }
             }
 
-            // A scanner with a report delay hands over its results in batches; the device takes them as one by one.
-            receiver.Radio.Deliver(burst.AsSpan(0, heard));
+            // A scanner with a report delay hands over its results in batches; the device takes them as one by
+            // one. An empty batch would be a no-op, so none is handed over.
+            if (heard > 0)
+            {
+                receiver.Radio.Deliver(burst.AsSpan(0, heard));
+            }
         }
     }
 

@@ -11,76 +11,123 @@ internal sealed class GroundTruth(int people, int days)
     public const double CloseMeters = 2;
     public const int CloseMinutes = 15;
 
-    private readonly Dictionary<long, int> _minutesClose = [];
-    private readonly HashSet<long> _inRange = [];
-    private readonly HashSet<long> _closePairs = [];
-    private readonly HashSet<long> _metPairs = [];
+    /// <summary>
+    /// Today's pairs within radio range, each kept by its higher-numbered person with its minutes within 2 m.
+    /// The simulator meets a place's people in descending order, so one person's pairs of a step land in one
+    /// short list that stays in the cache; a city-wide dictionary of pairs missed the cache at every lookup.
+    /// </summary>
+    private readonly Contact[]?[] _today = new Contact[]?[people];
+
+    private readonly int[] _todayCount = new int[people];
+
+    /// <summary>The people with pairs today (to close the day and to reset).</summary>
+    private readonly List<int> _owners = [];
+
+    /// <summary>Each closed day's contacts, person by person (null for a day not closed yet).</summary>
+    private readonly DayContacts?[] _days = new DayContacts?[days];
 
     public int Days => days;
 
     /// <summary><paramref name="a"/> and <paramref name="b"/> spent one step within radio range, at <paramref name="distance"/>.</summary>
     public void Met(int a, int b, double distance, int minutes)
     {
-        var pair = Pair(a, b);
-        _inRange.Add(pair);
-        if (distance <= CloseMeters)
+        var (owner, other) = a > b ? (a, b) : (b, a);
+        var close = distance <= CloseMeters ? minutes : 0;
+        var contacts = _today[owner];
+        var count = _todayCount[owner];
+        for (var i = 0; i < count; i++)
         {
-            _minutesClose[pair] = _minutesClose.GetValueOrDefault(pair) + minutes;
+            if (contacts![i].Other == other)
+            {
+                contacts[i].MinutesClose += close;
+                return;
+            }
         }
+
+        if (count == 0)
+        {
+            _owners.Add(owner);
+        }
+
+        if (contacts is null || count == contacts.Length)
+        {
+            Array.Resize(ref _today[owner], Math.Max(8, count * 2));
+            contacts = _today[owner];
+        }
+
+        contacts![count] = new Contact(other, close);
+        _todayCount[owner] = count + 1;
     }
 
     /// <summary>Closes a day: keeps its close and met pairs, returns each person's number of close contacts that day.</summary>
     public int[] EndDay(int day)
     {
         var close = new int[people];
-        foreach (var (pair, minutes) in _minutesClose)
+        var start = new int[people + 1];
+        foreach (var a in _owners)
         {
-            if (minutes >= CloseMinutes)
+            foreach (var (b, minutes) in _today[a].AsSpan(0, _todayCount[a]))
             {
-                _closePairs.Add(DayPair(day, pair));
-                close[pair / people]++;
-                close[pair % people]++;
+                start[a + 1]++;
+                start[b + 1]++;
+                if (minutes >= CloseMinutes)
+                {
+                    close[a]++;
+                    close[b]++;
+                }
             }
         }
 
-        foreach (var pair in _inRange)
+        for (var p = 0; p < people; p++)
         {
-            _metPairs.Add(DayPair(day, pair));
+            start[p + 1] += start[p];
         }
 
-        _minutesClose.Clear();
-        _inRange.Clear();
+        var contacts = new int[start[people]];
+        var next = start[..^1];
+        foreach (var a in _owners)
+        {
+            foreach (var (b, minutes) in _today[a].AsSpan(0, _todayCount[a]))
+            {
+                var closeBit = minutes >= CloseMinutes ? 1 : 0;
+                contacts[next[a]++] = (b << 1) | closeBit;
+                contacts[next[b]++] = (a << 1) | closeBit;
+            }
+
+            _todayCount[a] = 0;
+        }
+
+        for (var p = 0; p < people; p++)
+        {
+            Array.Sort(contacts, start[p], start[p + 1] - start[p]);
+        }
+
+        _days[day] = new DayContacts(start, contacts);
+        _owners.Clear();
         return close;
     }
 
-    public bool WereClose(int day, int a, int b) => _closePairs.Contains(DayPair(day, Pair(a, b)));
-
-    public bool WereInRange(int day, int a, int b) => _metPairs.Contains(DayPair(day, Pair(a, b)));
-
-    /// <summary>Every (day, person) close contact of <paramref name="person"/>.</summary>
-    public IEnumerable<int> CloseContactsOf(int day, int person)
+    /// <summary>Everyone <paramref name="person"/> was within radio range of on <paramref name="day"/>, and whether they were close contacts.</summary>
+    public IEnumerable<(int Other, bool Close)> ContactsOf(int day, int person)
     {
-        for (var other = 0; other < people; other++)
+        if (_days[day] is not { } contacts)
         {
-            if (other != person && WereClose(day, person, other))
-            {
-                yield return other;
-            }
+            yield break;
+        }
+
+        for (var i = contacts.Start[person]; i < contacts.Start[person + 1]; i++)
+        {
+            var contact = contacts.Contacts[i];
+            yield return (contact >> 1, (contact & 1) == 1);
         }
     }
 
-    public IEnumerable<int> MetBy(int day, int person)
-    {
-        for (var other = 0; other < people; other++)
-        {
-            if (other != person && WereInRange(day, person, other))
-            {
-                yield return other;
-            }
-        }
-    }
+    /// <summary>One pair of today, kept by its higher-numbered person.</summary>
+    private record struct Contact(int Other, int MinutesClose);
 
-    private long Pair(int a, int b) => a < b ? ((long)a * people) + b : ((long)b * people) + a;
-
-    private long DayPair(int day, long pair) => (day * (long)people * people) + pair;
+    /// <summary>
+    /// One day's contacts as adjacency lists: person p's are Contacts[Start[p]..Start[p + 1]), sorted, each
+    /// other · 2 + 1 when close. Four bytes per pair and direction, against some fifty for a set of pairs.
+    /// </summary>
+    private sealed record DayContacts(int[] Start, int[] Contacts);
 }

@@ -23,10 +23,13 @@ public sealed class RunProfile
     /// <summary>Phone-days simulated (phones installed × days they ran).</summary>
     public long PhoneDays { get; internal set; }
 
-    /// <summary>Thread time inside the device's <c>Pump</c> (all lanes; part of <see cref="RunPhase.PumpAndHear"/>).</summary>
+    /// <summary>
+    /// Thread time inside the device's <c>Pump</c> (all lanes; part of <see cref="RunPhase.PumpAndHear"/>),
+    /// estimated from one wake in 16 (reading the clock around every wake cost more than a percent of a run).
+    /// </summary>
     public double DevicePumpSeconds => (double)_pumpTicks / Stopwatch.Frequency;
 
-    /// <summary>Thread time delivering advertisements, the device's <c>Ingest</c> included.</summary>
+    /// <summary>Thread time delivering advertisements, the device's <c>Ingest</c> included (estimated likewise).</summary>
     public double HearSeconds => (double)_hearTicks / Stopwatch.Frequency;
 
     /// <summary>The largest managed heap seen at the end of a day (after the day's garbage, before a collection).</summary>

@@ -21,19 +21,8 @@ internal static class Scoring
             }
 
             var recursive = key.Type == ReportType.Recursive;
-            for (var other = 0; other < people; other++)
+            foreach (var (other, close) in truth.ContactsOf(day, key.Person))
             {
-                if (other == key.Person)
-                {
-                    continue;
-                }
-
-                var close = truth.WereClose(day, key.Person, other);
-                if (!close && !truth.WereInRange(day, key.Person, other))
-                {
-                    continue;
-                }
-
                 var detected = detections.RiskyExposures.Contains((other, keyId, key.Day));
                 if (recursive)
                 {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Bluezone.Simulation.World;
 
 namespace Bluezone.Simulation.Radio;
@@ -8,53 +9,80 @@ namespace Bluezone.Simulation.Radio;
 /// The receiver's RSSI is its iPhone-equivalent RSSI minus its model's correction, so the device's own
 /// calibration lookup undoes exactly that bias.
 /// </summary>
-internal sealed class RadioChannel(RadioOptions options, int seed)
+internal sealed class RadioChannel
 {
+    /// <summary>What <see cref="Rssi"/> returns for a sighting the scanner missed or that was too weak.</summary>
+    public const int NotHeard = int.MinValue;
+
     /// <summary>Below this distance the model is not meant to hold (phones are never closer than 30 cm).</summary>
     private const double MinDistance = 0.3;
 
-    public double MaxRange => options.MaxRangeMeters;
+    private readonly RadioOptions _options;
+    private readonly int _seed;
+
+    // The options read per sighting, copied once: Rssi runs for every advertisement of every scan.
+    private readonly double _sightingNoiseDb;
+    private readonly int _sensitivityDbm;
+
+    /// <summary>
+    /// The reception share scaled to the 53 bits a uniform is drawn from: (h >> 11) · 2⁻⁵³ ≥ share exactly when
+    /// (h >> 11) ≥ share · 2⁵³ (both sides are scaled by a power of two, so nothing is rounded).
+    /// </summary>
+    private readonly double _receptionBound;
+
+    public RadioChannel(RadioOptions options, int seed)
+    {
+        _options = options;
+        _seed = seed;
+        _sightingNoiseDb = options.SightingNoiseDb;
+        _sensitivityDbm = options.SensitivityDbm;
+        _receptionBound = options.ReceptionShare * (1UL << 53);
+    }
+
+    public double MaxRange => _options.MaxRangeMeters;
 
     /// <summary>Extra loss from where <paramref name="person"/> keeps the phone today (hand, pocket, bag).</summary>
     public double CarriageLoss(int person, int day)
     {
-        var u = Draw.Uniform(seed, (long)Purpose.Carriage, person, day);
-        return u < options.HandShare ? 0 : u < options.HandShare + options.PocketShare ? options.PocketDb : options.BagDb;
+        var u = Draw.Uniform(_seed, (long)Purpose.Carriage, person, day);
+        return u < _options.HandShare ? 0 : u < _options.HandShare + _options.PocketShare ? _options.PocketDb : _options.BagDb;
     }
 
     /// <summary>
     /// The mean attenuation of one encounter: path loss at <paramref name="distance"/>, both carriages, and the
     /// shadowing of this pair at this place on this day (bodies and furniture in between stay put for a while).
+    /// Symmetric in <paramref name="a"/> and <paramref name="b"/>.
     /// </summary>
     /// <param name="carriageLoss">Both phones' <see cref="CarriageLoss"/> today (the caller keeps them for the day).</param>
     public double EncounterAttenuation(int a, int b, int day, int place, double distance, double carriageLoss)
     {
         var (lo, hi) = a < b ? (a, b) : (b, a);
-        var shadow = options.ShadowingSigmaDb * Draw.NormalOf(Draw.Hash(seed, (long)Purpose.Shadowing, ((long)lo << 32) | (uint)hi, day, place));
-        return options.AttenuationAt1m
-            + (10 * options.PathLossExponent * Math.Log10(Math.Max(distance, MinDistance)))
+        var shadow = _options.ShadowingSigmaDb * Draw.NormalOf(Draw.Hash(_seed, (long)Purpose.Shadowing, ((long)lo << 32) | (uint)hi, day, place));
+        return _options.AttenuationAt1m
+            + (10 * _options.PathLossExponent * Math.Log10(Math.Max(distance, MinDistance)))
             + carriageLoss + shadow;
     }
 
     /// <summary>The draws of one scan's sightings of one sender (<see cref="Rssi"/> takes them one by one).</summary>
-    public ulong SightingDraws(long receiverId, long scanId, long sender) => Draw.Hash(seed, (long)Purpose.Reception, receiverId, scanId, sender);
+    public ulong SightingDraws(long receiverId, long scanId, long sender) => Draw.Hash(_seed, (long)Purpose.Reception, receiverId, scanId, sender);
 
     /// <summary>
-    /// The <paramref name="sighting"/>-th sighting's RSSI as the receiver reports it, or null when the scanner
-    /// missed it or it was too weak. One hash per sighting: its high bits decide reception, its low 12 bits
-    /// the noise.
+    /// The <paramref name="sighting"/>-th sighting's RSSI as the receiver reports it, or <see cref="NotHeard"/>
+    /// when the scanner missed it or it was too weak. One hash per sighting: its high bits decide reception,
+    /// its low 12 bits the noise.
     /// </summary>
-    public int? Rssi(double encounterAttenuation, PhoneModel sender, PhoneModel receiver, ulong draws, int sighting)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Rssi(double encounterAttenuation, sbyte senderTxPowerDbm, int receiverRssiCorrection, ulong draws, int sighting)
     {
         var h = Draw.Next(draws, sighting);
-        if ((h >> 11) * (1.0 / (1UL << 53)) >= options.ReceptionShare)
+        if ((double)(h >> 11) >= _receptionBound)
         {
-            return null;
+            return NotHeard;
         }
 
-        var attenuation = encounterAttenuation + (options.SightingNoiseDb * Draw.NormalOf(h));
-        var iphoneRssi = sender.TxPowerDbm - attenuation;
-        var rssi = (int)Math.Round(iphoneRssi - receiver.RssiCorrection);
-        return rssi < options.SensitivityDbm ? null : Math.Min(rssi, 0);
+        var attenuation = encounterAttenuation + (_sightingNoiseDb * Draw.NormalOf(h));
+        var iphoneRssi = senderTxPowerDbm - attenuation;
+        var rssi = (int)Math.Round(iphoneRssi - receiverRssiCorrection);
+        return rssi < _sensitivityDbm ? NotHeard : Math.Min(rssi, 0);
     }
 }

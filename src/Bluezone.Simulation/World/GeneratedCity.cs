@@ -27,6 +27,9 @@ public sealed class GeneratedCity : Whereabouts
     private readonly int _shops;
     private readonly PlaceKind[] _kinds;
 
+    /// <summary>The latest hour's spots at home (immutable once built, so a reader on another thread sees a whole one).</summary>
+    private volatile HomeSpots? _homeSpots;
+
     public GeneratedCity(int people, CityOptions options, int seed, DateOnly startDate)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -188,9 +191,14 @@ public sealed class GeneratedCity : Whereabouts
     {
         var hour = minute / 60;
         var slot = hour is >= 22 or < 7 ? -1 : hour;
-        var x = Draw.Uniform(_seed, (long)Purpose.HomeSpot, person, day, slot);
-        var y = Draw.Uniform(_seed, (long)Purpose.HomeSpot, person, day, slot + 100);
-        return new Location(home, (float)(x * HomeWidth), (float)(y * HomeDepth));
+        var spots = _homeSpots;
+        if (spots is null || spots.Day != day || spots.Slot != slot)
+        {
+            spots = new HomeSpots(_seed, _home.Length, day, slot);
+            _homeSpots = spots;
+        }
+
+        return new Location(home, spots.X[person], spots.Y[person]);
     }
 
     private Location Desk(int person, double spacing, int columns)
@@ -214,6 +222,35 @@ public sealed class GeneratedCity : Whereabouts
         var x = Draw.Uniform(_seed, (long)Purpose.ShopSpot, person, day, step);
         var y = Draw.Uniform(_seed, (long)Purpose.ShopSpot, person, day, step + 1000);
         return new Location(shop, (float)(x * ShopWidth), (float)(y * ShopDepth));
+    }
+
+    /// <summary>
+    /// Everyone's spot at home during one hour (slot -1: the night) of one day. The simulator places everyone
+    /// every 5-minute step and most people are at home most of the time: drawing the spots once per hour for
+    /// the whole city costs a twelfth of drawing them at every step (the draws are the same).
+    /// </summary>
+    private sealed class HomeSpots
+    {
+        public HomeSpots(int seed, int people, int day, int slot)
+        {
+            Day = day;
+            Slot = slot;
+            X = new float[people];
+            Y = new float[people];
+            for (var person = 0; person < people; person++)
+            {
+                X[person] = (float)(Draw.Uniform(seed, (long)Purpose.HomeSpot, person, day, slot) * HomeWidth);
+                Y[person] = (float)(Draw.Uniform(seed, (long)Purpose.HomeSpot, person, day, slot + 100) * HomeDepth);
+            }
+        }
+
+        public int Day { get; }
+
+        public int Slot { get; }
+
+        public float[] X { get; }
+
+        public float[] Y { get; }
     }
 
     private void Seat(int[] order, Role role, int size, PlaceKind kind, List<PlaceKind> kinds)
