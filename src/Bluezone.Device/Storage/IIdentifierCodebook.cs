@@ -8,6 +8,8 @@ namespace Bluezone.Device.Storage;
 /// <see cref="InMemoryDeviceStore"/> hold a city's contact logs; a phone has nothing like it (nor needs it).
 /// </summary>
 /// <remarks>
+/// A code of an identifier heard on day d comes from its sender's key of d or of d − 1 (an RPI stays on the air
+/// a little past midnight): <see cref="InMemoryDeviceStore.HeardAnyOf"/> relies on it.
 /// Every method may be called from several threads at once (phones are pumped in parallel); the
 /// implementation changes its tables only while no phone runs.
 /// </remarks>

@@ -70,7 +70,7 @@ public sealed partial class InMemoryDeviceStore
 
         /// <summary>Bytes held (for measuring the log, not exact to the object header).</summary>
         public long SizeInBytes =>
-            _sealed.Length + (_stream?.SizeInBytes ?? 0) + (_sources.Capacity * 4L) + (_raw.Capacity * 24L) + (_sortedSenders.Length * 4L) + (_lookups?.SizeInBytes ?? 0);
+            _sealed.Length + (_stream?.SizeInBytes ?? 0) + (_sources.Capacity * 4L) + (_raw.Capacity * 24L) + (_sortedSenders.Length * 4L) + (_lookups?.SizeInBytes ?? 0) + Encounters.SizeInBytes;
 
         public void Add(in ScanInstance instance)
         {

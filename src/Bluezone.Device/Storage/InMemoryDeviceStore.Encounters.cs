@@ -43,6 +43,9 @@ public sealed partial class InMemoryDeviceStore
 
         public int Count => _rows?.Count ?? _sealedCount;
 
+        /// <summary>Bytes held (a dictionary entry of a long key and a 16-byte value is about 40 bytes).</summary>
+        public long SizeInBytes => _sealed.Length + ((_rows?.EnsureCapacity(0) ?? 0) * 40L);
+
         public void Set(in EncounterDay row)
         {
             Open()[row.EncounterId] = (row.Kind, row.CloseSeconds);
