@@ -39,7 +39,8 @@ public sealed partial class InMemoryDeviceStore
     /// <summary>
     /// One day's scan instances as bytes, in recording order (≈ 2 bytes per instance, ≈ 4 per scan; a
     /// <see cref="Sightings.ScanInstance"/> is 48). A scan starts with a marker byte, its start as a difference
-    /// from the last scan's and its seconds as a difference from that start difference. An instance is one byte
+    /// from the last scan's and, unless the marker says they are that difference rounded to seconds, its seconds as a
+    /// difference from it. An instance is one byte
     /// of source (0–61, or 63 and a number) and entry kind — 0: the source's last entry; 1: a new entry at the
     /// source's next slot in the same encounter; 2: a new entry, slot and encounter differences follow; 3: an
     /// older entry, its distance back follows — then one byte of typical-attenuation difference from the
@@ -86,10 +87,15 @@ public sealed partial class InMemoryDeviceStore
         {
             if (!_hasScan || scanStartMs != _scanStart || seconds != _seconds)
             {
+                // The marker's low bits say whether the seconds are the predicted ones (1) or follow (0).
                 var delta = scanStartMs - _scanStart;
-                WriteByte(ScanField << 2);
+                var predicted = seconds == PredictedSeconds(delta);
+                WriteByte((byte)((ScanField << 2) | (predicted ? 1 : 0)));
                 WriteSigned(delta);
-                WriteSigned(seconds - PredictedSeconds(delta));
+                if (!predicted)
+                {
+                    WriteSigned(seconds - PredictedSeconds(delta));
+                }
                 _scanStart = scanStartMs;
                 _seconds = seconds;
                 _hasScan = true;
@@ -201,8 +207,8 @@ public sealed partial class InMemoryDeviceStore
 
     private static long UnZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
 
-    /// <summary>The seconds a scan stands for are about the time since the last scan: only the difference is stored.</summary>
-    private static long PredictedSeconds(long startDeltaMs) => startDeltaMs / 1000;
+    /// <summary>The seconds a scan stands for are nearly always the time since the last scan's start, rounded.</summary>
+    private static long PredictedSeconds(long startDeltaMs) => (startDeltaMs + 500) / 1000;
 
     /// <summary>One scan instance as read back from a <see cref="ContactStream"/>.</summary>
     private readonly record struct StreamInstance(int Entry, bool IsNew, int Scan, long ScanStartMs, int Seconds, byte Typical, byte Minimum);
@@ -245,7 +251,7 @@ public sealed partial class InMemoryDeviceStore
             while (head >> 2 == ContactStream.ScanField)
             {
                 var delta = ReadSigned();
-                _seconds = checked((int)(ReadSigned() + PredictedSeconds(delta)));
+                _seconds = checked((int)(((head & 1) == 1 ? 0 : ReadSigned()) + PredictedSeconds(delta)));
                 _scanStart += delta;
                 _scan++;
                 head = _bytes[_position++];
