@@ -38,14 +38,14 @@ public sealed partial class InMemoryDeviceStore
 
     /// <summary>
     /// One day's scan instances as bytes, in recording order (≈ 2 bytes per instance, ≈ 4 per scan; a
-    /// <see cref="Sightings.ScanInstance"/> is 48). A scan starts with a marker byte, its start as a difference
-    /// from the last scan's and, unless the marker says they are that difference rounded to seconds, its seconds as a
-    /// difference from it. An instance is one byte
-    /// of source (0–61, or 63 and a number) and entry kind — 0: the source's last entry; 1: a new entry at the
-    /// source's next slot in the same encounter; 2: a new entry, slot and encounter differences follow; 3: an
-    /// older entry, its distance back follows — then one byte of typical-attenuation difference from the
-    /// source's last and typical − minimum (4 bits each, 15 meaning: the full value follows). Numbers are
-    /// LEB128, signed ones zig-zag. Entries are numbered in order of creation, as the original store did.
+    /// <see cref="Sightings.ScanInstance"/> is 48). A scan starts with a marker byte and its start as a
+    /// difference from the last scan's; its seconds follow as a difference from that one rounded to seconds,
+    /// unless the marker says they are equal (nearly always). An instance is one byte of source (0–61, or 63 and
+    /// a number) and entry kind — 0: the source's last entry; 1: a new entry at the source's next slot in the
+    /// same encounter; 2: a new entry, slot and encounter differences follow; 3: an older entry, its distance
+    /// back follows — then one byte of typical-attenuation difference from the source's last and typical −
+    /// minimum (4 bits each, 15 meaning: the full value follows). Numbers are LEB128, signed ones zig-zag.
+    /// Entries are numbered in order of creation, as the original store did.
     /// </summary>
     private sealed class ContactStream(long dayStartMs)
     {
