@@ -256,10 +256,7 @@ public sealed partial class InMemoryDeviceStore
         /// <summary>Writing a sealed day again (a scan recorded out of order): back to a stream with look-ups.</summary>
         private void Reopen()
         {
-            var canCode = !_refusesCodes && codebook is not null && codebook.CanEncode(UnixDay);
-            _sources = [.. _sources];
-            _raw = [.. _raw];
-            Rewrite(canCode);
+            Rewrite(!_refusesCodes && codebook is not null && codebook.CanEncode(UnixDay));
         }
 
         /// <summary>
