@@ -542,6 +542,7 @@ internal sealed class CityRun
         var today = _options.StartDate.AddDays(day);
         Parallel.For(0, _people, new ParallelOptions { MaxDegreeOfParallelism = _lanes.Length }, person => _phones[person]?.Store.SealDaysBefore(today));
         var unixDay = today.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+        var keys = new List<(int, TemporaryExposureKey, AdvertisementMetadata)>();
         foreach (var phone in _phones)
         {
             if (phone is null)
@@ -554,10 +555,12 @@ internal sealed class CityRun
                 var keyDay = key.RollingStartIntervalNumber.Value / IntervalNumber.PerDay;
                 if (keyDay == unixDay || keyDay == unixDay - 1)
                 {
-                    _codebook.Register(phone.Person, key, phone.Device.Identity.Metadata);
+                    keys.Add((phone.Person, key, phone.Device.Identity.Metadata));
                 }
             }
         }
+
+        _codebook.RegisterAll(keys);
 
         _codebook.BuildTable(unixDay);
         _codebook.Forget(unixDay - CityCodebook.RegisterDays + 1);

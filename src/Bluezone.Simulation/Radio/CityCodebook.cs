@@ -35,8 +35,7 @@ internal sealed class CityCodebook : IIdentifierCodebook
     // index from an RPI to its code + 1 (0: empty). Arrays are reused from day to day (hundreds of MB at 100,000 people).
     private int _tableDay = int.MinValue;
     private int[] _tableSenders = [];
-    private RollingProximityIdentifier[] _rpis = [];
-    private AssociatedEncryptedMetadata[] _aems = [];
+    private Broadcast[] _broadcasts = [];
     private uint[] _index = [];
     private int _mask;
 
@@ -53,32 +52,41 @@ internal sealed class CityCodebook : IIdentifierCodebook
     /// <summary>Keeps <paramref name="sender"/>'s key (a day key starting at its day's first interval; others are ignored).</summary>
     public void Register(int sender, TemporaryExposureKey key, AdvertisementMetadata metadata)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(sender);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(sender, _senders);
         ArgumentNullException.ThrowIfNull(key);
-        var start = key.RollingStartIntervalNumber;
-        if (start != start.DayStart || key.RollingPeriod != IntervalNumber.PerDay)
+        RegisterAll([(sender, key, metadata)]);
+    }
+
+    /// <summary>
+    /// Keeps many senders' keys (as <see cref="Register"/>), deriving their RPIKs and AEMKs in batches: the
+    /// vectorised key derivation does 8 or 16 keys at once, and a city registers tens of thousands a day.
+    /// </summary>
+    public void RegisterAll(IReadOnlyList<(int Sender, TemporaryExposureKey Key, AdvertisementMetadata Metadata)> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        const int Batch = 256;
+        var teks = new byte[Batch * KeyLength];
+        var rpiks = new byte[Batch * KeyLength];
+        var aemks = new byte[Batch * KeyLength];
+        var pending = new List<(int Sender, TemporaryExposureKey Key, AdvertisementMetadata Metadata)>(Batch);
+        foreach (var entry in keys)
         {
-            return;
+            var (sender, key, _) = entry;
+            ArgumentOutOfRangeException.ThrowIfNegative(sender, nameof(keys));
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(sender, _senders, nameof(keys));
+            var start = key.RollingStartIntervalNumber;
+            if (start == start.DayStart && key.RollingPeriod == IntervalNumber.PerDay && !DayOf(start.Value / IntervalNumber.PerDay).Has[sender]
+                && !pending.Exists(p => p.Sender == sender && p.Key.RollingStartIntervalNumber == start))
+            {
+                pending.Add(entry);
+            }
+
+            if (pending.Count == Batch)
+            {
+                Flush(pending, teks, rpiks, aemks);
+            }
         }
 
-        var unixDay = start.Value / IntervalNumber.PerDay;
-        if (!_register.TryGetValue(unixDay, out var day))
-        {
-            day = new DayKeys(_senders);
-            _register.Add(unixDay, day);
-        }
-
-        if (day.Has[sender])
-        {
-            return;
-        }
-
-        RollingProximityIdentifierGenerator.DeriveRollingProximityIdentifierKeys(key.KeyData, day.Rpiks.AsSpan(sender * KeyLength, KeyLength));
-        RollingProximityIdentifierGenerator.DeriveAssociatedEncryptedMetadataKeys(key.KeyData, day.Aemks.AsSpan(sender * KeyLength, KeyLength));
-        day.Metadata[sender] = metadata;
-        day.Has[sender] = true;
-        _senderOfKey[BinaryPrimitives.ReadUInt128BigEndian(key.KeyData)] = (unixDay, sender);
+        Flush(pending, teks, rpiks, aemks);
     }
 
     /// <summary>Whose key of which day <paramref name="keyData"/> is, if the register has it.</summary>
@@ -126,12 +134,10 @@ internal sealed class CityCodebook : IIdentifierCodebook
         }
 
         var codes = senders.Count * SlotsPerSender;
-        if (_rpis.Length < codes)
+        if (_broadcasts.Length < codes)
         {
-            _rpis = [];
-            _aems = [];
-            _rpis = new RollingProximityIdentifier[codes + (codes / 8)];
-            _aems = new AssociatedEncryptedMetadata[_rpis.Length];
+            _broadcasts = [];
+            _broadcasts = new Broadcast[codes + (codes / 8)];
         }
 
         _tableSenders = [.. senders];
@@ -139,8 +145,8 @@ internal sealed class CityCodebook : IIdentifierCodebook
         Parallel.For(0, senders.Count, dense =>
         {
             var sender = senders[dense];
-            var rpis = _rpis.AsSpan(dense * SlotsPerSender, SlotsPerSender);
-            var aems = _aems.AsSpan(dense * SlotsPerSender, SlotsPerSender);
+            Span<RollingProximityIdentifier> rpis = stackalloc RollingProximityIdentifier[SlotsPerSender];
+            Span<AssociatedEncryptedMetadata> aems = stackalloc AssociatedEncryptedMetadata[SlotsPerSender];
             if (yesterday?.Has[sender] ?? false)
             {
                 Derive(yesterday, sender, dayStart - 1, rpis[..1], aems[..1]);
@@ -149,6 +155,12 @@ internal sealed class CityCodebook : IIdentifierCodebook
             if (today?.Has[sender] ?? false)
             {
                 Derive(today, sender, dayStart, rpis[1..], aems[1..]);
+            }
+
+            var row = _broadcasts.AsSpan(dense * SlotsPerSender, SlotsPerSender);
+            for (var slot = 0; slot < SlotsPerSender; slot++)
+            {
+                row[slot] = new Broadcast(rpis[slot], aems[slot]);
             }
         });
 
@@ -174,7 +186,7 @@ internal sealed class CityCodebook : IIdentifierCodebook
             for (var slot = first; slot < last; slot++)
             {
                 var code = (dense * SlotsPerSender) + slot;
-                var place = PlaceOf(_rpis[code]);
+                var place = PlaceOf(_broadcasts[code].Rpi);
                 while (_index[place] != 0)
                 {
                     place = (place + 1) & _mask;
@@ -193,7 +205,7 @@ internal sealed class CityCodebook : IIdentifierCodebook
 
     public bool TryEncode(int unixDay, RollingProximityIdentifier rpi, AssociatedEncryptedMetadata aem, out IdentifierCode code)
     {
-        if (unixDay == _tableDay && Find(rpi) is var found && found >= 0 && _aems[found] == aem)
+        if (unixDay == _tableDay && Find(rpi) is var found && found >= 0 && _broadcasts[found].Aem == aem)
         {
             code = new IdentifierCode(_tableSenders[found / SlotsPerSender], (byte)(found % SlotsPerSender));
             return true;
@@ -264,6 +276,43 @@ internal sealed class CityCodebook : IIdentifierCodebook
         }
     }
 
+    private void Flush(List<(int Sender, TemporaryExposureKey Key, AdvertisementMetadata Metadata)> pending, byte[] teks, byte[] rpiks, byte[] aemks)
+    {
+        var n = pending.Count;
+        for (var i = 0; i < n; i++)
+        {
+            pending[i].Key.KeyData.CopyTo(teks.AsSpan(i * KeyLength));
+        }
+
+        RollingProximityIdentifierGenerator.DeriveRollingProximityIdentifierKeys(teks.AsSpan(0, n * KeyLength), rpiks.AsSpan(0, n * KeyLength));
+        RollingProximityIdentifierGenerator.DeriveAssociatedEncryptedMetadataKeys(teks.AsSpan(0, n * KeyLength), aemks.AsSpan(0, n * KeyLength));
+        for (var i = 0; i < n; i++)
+        {
+            var (sender, key, metadata) = pending[i];
+            var unixDay = key.RollingStartIntervalNumber.Value / IntervalNumber.PerDay;
+            var day = DayOf(unixDay);
+            rpiks.AsSpan(i * KeyLength, KeyLength).CopyTo(day.Rpiks.AsSpan(sender * KeyLength));
+            aemks.AsSpan(i * KeyLength, KeyLength).CopyTo(day.Aemks.AsSpan(sender * KeyLength));
+            day.Metadata[sender] = metadata;
+            day.Has[sender] = true;
+            _senderOfKey[BinaryPrimitives.ReadUInt128BigEndian(key.KeyData)] = (unixDay, sender);
+        }
+
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(teks);
+        pending.Clear();
+    }
+
+    private DayKeys DayOf(int unixDay)
+    {
+        if (!_register.TryGetValue(unixDay, out var day))
+        {
+            day = new DayKeys(_senders);
+            _register.Add(unixDay, day);
+        }
+
+        return day;
+    }
+
     private static void Derive(DayKeys keys, int sender, IntervalNumber first, Span<RollingProximityIdentifier> rpis, Span<AssociatedEncryptedMetadata> aems)
     {
         RollingProximityIdentifierGenerator.ComputeRollingProximityIdentifiers(keys.Rpiks.AsSpan(sender * KeyLength, KeyLength), first, rpis);
@@ -285,7 +334,7 @@ internal sealed class CityCodebook : IIdentifierCodebook
         for (var place = PlaceOf(rpi); _index[place] != 0; place = (place + 1) & _mask)
         {
             var code = (int)(_index[place] - 1);
-            if (_rpis[code] == rpi)
+            if (_broadcasts[code].Rpi == rpi)
             {
                 return code;
             }
@@ -296,6 +345,9 @@ internal sealed class CityCodebook : IIdentifierCodebook
 
     /// <summary>RPIs are AES output: their low bits are already uniform.</summary>
     private int PlaceOf(RollingProximityIdentifier rpi) => (int)(rpi.Low ^ (rpi.High >> 17)) & _mask;
+
+    /// <summary>An identifier with its AEM, side by side: a look-up checks both in one cache line.</summary>
+    private readonly record struct Broadcast(RollingProximityIdentifier Rpi, AssociatedEncryptedMetadata Aem);
 
     /// <summary>One day's keys of every sender, derived once (RPIK, AEMK) and indexed by sender.</summary>
     private sealed class DayKeys(int senders)
