@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Bluezone.Device.Matching;
+using Bluezone.Device.Storage;
 using Bluezone.Device.Radio;
 using Bluezone.Device.Reporting;
 using Bluezone.Device.Sync;
@@ -8,6 +9,7 @@ using Bluezone.Device.Warnings;
 using Bluezone.Protocol.Configuration;
 using Bluezone.Protocol.Export;
 using Bluezone.Protocol.Keys;
+using Bluezone.Protocol.Time;
 using Bluezone.Simulation.Epidemic;
 using Bluezone.Simulation.Measures;
 using Bluezone.Simulation.Radio;
@@ -69,6 +71,7 @@ internal sealed class CityRun
     private readonly long[] _nextWake;
     private readonly Lane[] _lanes;
     private readonly List<int> _toInstall = [];
+    private readonly CityCodebook? _codebook;
     private int _appUsers;
 
     private readonly GroundTruth _truth;
@@ -108,6 +111,7 @@ internal sealed class CityRun
         _nextWake = new long[_people];
         _lanes = [.. Enumerable.Range(0, lanes ?? Math.Clamp(Environment.ProcessorCount, 1, 4)).Select(_ => new Lane())];
         Array.Fill(_installDay, -1);
+        _codebook = withApp ? new CityCodebook(_people) : null;
         _truth = new GroundTruth(_people, options.Days);
         _detections = new Detections(options.Days);
     }
@@ -141,6 +145,11 @@ internal sealed class CityRun
                 {
                     _clock.Set(stepStart);
                     InstallPending(day, stepStart);
+                }
+
+                if (step % Whereabouts.StepsPerDay == 1)
+                {
+                    PrepareCodebook(day);
                 }
 
                 TestResults(step);
@@ -746,13 +755,52 @@ internal sealed class CityRun
             }
 
             var model = _models.Models[Draw.Below(_models.Models.Count, _seed, (long)Purpose.PhoneModel, person)];
-            _phones[person] = new SimulatedPhone(person, model, _models, new SimulatedClock(now), _seed);
+            _phones[person] = new SimulatedPhone(person, model, _models, new SimulatedClock(now), _seed, _codebook);
             _installDay[person] = day;
             _appUsers++;
             _nextWake[person] = now.UtcTicks;
         }
 
         _toInstall.Clear();
+    }
+
+    /// <summary>
+    /// After a day's first step every phone has its key of the day (made at its first pump): the codebook learns
+    /// them and can encode the day's identifiers from now on. Logs of the days before are sealed first, while
+    /// yesterday's table can still encode what they heard in full (the first step, before it existed).
+    /// </summary>
+    private void PrepareCodebook(int day)
+    {
+        if (_codebook is null)
+        {
+            return;
+        }
+
+        var today = _options.StartDate.AddDays(day);
+        Parallel.For(0, _people, new ParallelOptions { MaxDegreeOfParallelism = _lanes.Length }, person => _phones[person]?.Store.SealDaysBefore(today));
+        var unixDay = today.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+        var keys = new List<(int, TemporaryExposureKey, AdvertisementMetadata)>();
+        foreach (var phone in _phones)
+        {
+            if (phone is null)
+            {
+                continue;
+            }
+
+            foreach (var key in phone.Device.OwnKeys.Keys)
+            {
+                var keyDay = key.RollingStartIntervalNumber.Value / IntervalNumber.PerDay;
+                if (keyDay == unixDay || keyDay == unixDay - 1)
+                {
+                    keys.Add((phone.Person, key, phone.Device.Identity.Metadata));
+                }
+            }
+        }
+
+        _codebook.RegisterAll(keys);
+
+        _codebook.BuildTable(unixDay);
+        _codebook.Forget(unixDay - CityCodebook.RegisterDays + 1);
     }
 
     private void EndOfDay(int day)
@@ -878,6 +926,13 @@ internal sealed class CityRun
         }
 
         var publishedIndex = SightingIndex.Build(CollectionsMarshal.AsSpan(published));
+
+        // The same in code space: the phones' logs hold most identifiers as (sender, slot), checked against the
+        // published keys' senders without decoding (InMemoryDeviceStore.HeardAnyOf).
+        var publishedSenders = new CodedSenders(files
+            .SelectMany(f => f.Published.Keys)
+            .Select(k => _codebook is not null && _codebook.TryFindSender(k.Key.KeyData, out var keyDay, out var sender) ? (keyDay, sender) : (0, -1))
+            .Where(k => k.Item2 >= 0));
         // Each phone's check and matching touch only its own store: phones are matched in parallel, and their
         // new levels are then acted on in person order, so the outcome does not depend on the thread count.
         var phones = new List<int>();
@@ -897,7 +952,7 @@ internal sealed class CityRun
             () => (Heard: new List<RollingProximityIdentifier>(), Hits: new List<SightingMatch>()),
             (i, _, buffers) =>
             {
-                levels[i] = MatchPhone(_phones[phones[i]]!, files, publishedIndex, exchange, now, buffers.Heard, buffers.Hits);
+                levels[i] = MatchPhone(_phones[phones[i]]!, files, publishedIndex, publishedSenders, exchange, now, buffers.Heard, buffers.Hits);
                 return buffers;
             },
             static _ => { });
@@ -961,22 +1016,28 @@ internal sealed class CityRun
     }
 
     /// <summary>
-    /// One phone's share of a sync: if it heard any newly published identifier, the device's own matching,
-    /// scoring and recording, and its warning level after; otherwise the files are recorded as processed with
-    /// no exposure (what matching would leave) and null is returned.
+    /// One phone's share of a sync: if it may have heard a newly published identifier, the device's own
+    /// matching, scoring and recording, and its warning level after; otherwise the files are recorded as
+    /// processed with no exposure (what matching would leave) and null is returned.
     /// </summary>
+    /// <remarks>
+    /// The check may let through a phone that then matches nothing, never skip one that would match: a coded
+    /// entry decodes to an RPI of its sender's key of that day or the day before, so a phone that heard a
+    /// published RPI as a code holds that sender on that day (<paramref name="publishedSenders"/>); identifiers
+    /// kept in full are looked up as before.
+    /// </remarks>
     private static WarningLevel? MatchPhone(
         SimulatedPhone phone,
         IReadOnlyList<DownloadedExport> files,
         SightingIndex publishedIndex,
+        CodedSenders publishedSenders,
         ServerExchange exchange,
         DateTimeOffset now,
         List<RollingProximityIdentifier> heard,
         List<SightingMatch> hits)
     {
-        phone.Store.CopyHeardIdentifiers(heard);
         hits.Clear();
-        if (publishedIndex.FindAll(CollectionsMarshal.AsSpan(heard), hits) == 0)
+        if (!phone.Store.HeardAnyOf(publishedSenders) && HitsAmongUncoded(phone, publishedIndex, heard, hits) == 0)
         {
             foreach (var file in files)
             {
@@ -994,6 +1055,12 @@ internal sealed class CityRun
         }
 
         return ExposureWarnings.Compute(phone.Store).Level;
+    }
+
+    private static int HitsAmongUncoded(SimulatedPhone phone, SightingIndex publishedIndex, List<RollingProximityIdentifier> heard, List<SightingMatch> hits)
+    {
+        phone.Store.CopyUncodedIdentifiers(heard);
+        return publishedIndex.FindAll(CollectionsMarshal.AsSpan(heard), hits);
     }
 
     /// <summary>The keys a consent covered (the simulator's record of whose key is whose; the server never learns it).</summary>

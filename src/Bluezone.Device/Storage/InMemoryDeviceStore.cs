@@ -12,19 +12,31 @@ namespace Bluezone.Device.Storage;
 /// agree. Not for phones: nothing survives the process.
 /// </summary>
 /// <remarks>
-/// A city of phones keeps 14 days of scan instances each, so the log is stored compactly: per day, each
-/// distinct (RPI, encounter) heard once with its AEM, each scan once with its start and duration, and each
-/// scan instance as 12 bytes pointing at both (a <see cref="ScanInstance"/> is 48). Nothing is lost:
+/// A city of phones keeps 14 days of scan instances each, so the log is stored compactly: per day, each scan
+/// instance as about two bytes in a stream (<see cref="ContactStream"/>), each distinct (RPI, encounter) as an
+/// entry of it, and — with an <see cref="IIdentifierCodebook"/> — each RPI heard from one of the simulation's
+/// phones as its sender and slot instead of its 20 bytes (a <see cref="ScanInstance"/> is 48). Of the encounter
+/// rows it keeps what the history reads (kind and close seconds). Nothing of the log is lost:
 /// <see cref="LoadScanInstances"/> gives back exactly what was recorded, in the same order.
 /// </remarks>
 public sealed partial class InMemoryDeviceStore : IDeviceStore
 {
+    private readonly IIdentifierCodebook? _codebook;
     private readonly SortedDictionary<int, TemporaryExposureKey> _keys = [];
-    private readonly SortedDictionary<int, Day> _days = [];
+    private readonly SortedDictionary<int, ContactDay> _days = [];
     private long _nextEncounterId = 1;
-    private Day? _recording; // the day written last: older days are trimmed to size when it changes
+    private ContactDay? _recording; // the day written last: older days are sealed when it changes
+
+    /// <param name="codebook">Encodes the identifiers of a simulation's phones; null to keep every identifier in full.</param>
+    public InMemoryDeviceStore(IIdentifierCodebook? codebook = null)
+    {
+        _codebook = codebook;
+    }
 
     public long NextEncounterId => _nextEncounterId;
+
+    /// <summary>Bytes held by the contact log (streams, look-ups, identifiers kept in full): for measuring it.</summary>
+    public long ContactLogBytes => _days.Values.Sum(d => d.SizeInBytes);
 
     /// <summary>Scan instances kept (all days).</summary>
     public int ScanInstanceCount
@@ -34,7 +46,7 @@ public sealed partial class InMemoryDeviceStore : IDeviceStore
             var count = 0;
             foreach (var day in _days.Values)
             {
-                count += day.Instances.Count;
+                count += day.InstanceCount;
             }
 
             return count;
@@ -48,8 +60,11 @@ public sealed partial class InMemoryDeviceStore : IDeviceStore
         var next = 0;
         foreach (var day in _days.Values)
         {
-            day.CopyTo(result.AsSpan(next));
-            next += day.Instances.Count;
+            var tables = day.Read();
+            for (var i = 0; i < tables.Instances.Length; i++)
+            {
+                result[next++] = tables.Expand(i);
+            }
         }
 
         return result;
@@ -63,21 +78,21 @@ public sealed partial class InMemoryDeviceStore : IDeviceStore
     public ScanInstance[] LoadScanInstancesByIdentifier()
     {
         var result = new ScanInstance[ScanInstanceCount];
-        var days = _days.Values.ToArray();
+        var days = _days.Values.Select(d => d.Read()).ToArray();
         var groups = new (int[] Starts, int[] Order)[days.Length];
         var entries = new List<EntryRef>();
         for (var d = 0; d < days.Length; d++)
         {
             var day = days[d];
-            var starts = new int[day.HeardCount + 1];
-            var order = new int[day.Instances.Count];
-            day.GroupByEntry(starts, order);
+            var starts = new int[day.Entries.Length + 1];
+            var order = new int[day.Instances.Length];
+            GroupByEntry(day.Instances, starts, order);
             groups[d] = (starts, order);
-            for (var e = 0; e < day.HeardCount; e++)
+            for (var e = 0; e < day.Entries.Length; e++)
             {
                 if (starts[e + 1] > starts[e])
                 {
-                    entries.Add(new EntryRef(day.RpiOf(e), d, day.ScanStartOf(order[starts[e]]), e));
+                    entries.Add(new EntryRef(day.Entries[e].Rpi, d, day.Scans[day.Instances[order[starts[e]]].Scan].StartUnixMs, e));
                 }
             }
         }
@@ -115,9 +130,67 @@ public sealed partial class InMemoryDeviceStore : IDeviceStore
         destination.Clear();
         foreach (var day in _days.Values)
         {
-            for (var e = 0; e < day.HeardCount; e++)
+            foreach (var entry in day.Read().Entries)
             {
-                destination.Add(day.RpiOf(e));
+                destination.Add(entry.Rpi);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether a coded entry of any day kept is from a sender whose key of that day (or the day before, for
+    /// an RPI still on the air after midnight) is in <paramref name="published"/>: a simulation's check of a
+    /// phone against newly published keys without decoding its log. Entries kept in full are not looked at
+    /// (<see cref="CopyUncodedIdentifiers"/>).
+    /// </summary>
+    public bool HeardAnyOf(CodedSenders published)
+    {
+        ArgumentNullException.ThrowIfNull(published);
+        if (published.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var day in _days.Values)
+        {
+            if (day.HeardAnyOf(published))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The RPIs kept in full (not coded) on the days kept: the rest of a simulation's check.</summary>
+    public void CopyUncodedIdentifiers(List<RollingProximityIdentifier> destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        destination.Clear();
+        foreach (var day in _days.Values)
+        {
+            day.AddUncodedIdentifiers(destination);
+        }
+    }
+
+    /// <summary>
+    /// Seals every day before <paramref name="today"/> that is still open for writing (a simulation calls this
+    /// before its codebook forgets how to encode those days; a day is otherwise sealed when writing moves on).
+    /// </summary>
+    public void SealDaysBefore(DateOnly today)
+    {
+        var unixDay = DeviceStore.UnixDay(today);
+        foreach (var day in _days.Values)
+        {
+            if (day.UnixDay >= unixDay)
+            {
+                break;
+            }
+
+            day.Seal();
+            if (ReferenceEquals(day, _recording))
+            {
+                _recording = null;
             }
         }
     }
@@ -132,7 +205,7 @@ public sealed partial class InMemoryDeviceStore : IDeviceStore
 
         foreach (var encounter in encounters)
         {
-            DayOf(encounter.UnixDay).Encounters[encounter.EncounterId] = encounter;
+            DayOf(encounter.UnixDay).Encounters.Set(encounter);
             _nextEncounterId = Math.Max(_nextEncounterId, encounter.EncounterId + 1);
         }
     }
@@ -157,7 +230,7 @@ public sealed partial class InMemoryDeviceStore : IDeviceStore
         while (_days.Count > 0 && _days.Keys.First() is var first && first < oldestKept)
         {
             var removed = _days[first];
-            deleted += removed.Instances.Count + removed.Encounters.Count + removed.Scans;
+            deleted += removed.InstanceCount + removed.Encounters.Count + removed.Scans;
             _days.Remove(first);
             if (ReferenceEquals(removed, _recording))
             {
@@ -185,24 +258,8 @@ public sealed partial class InMemoryDeviceStore : IDeviceStore
         }
 
         var close = (int)Math.Ceiling(options.CloseContactDuration.TotalSeconds);
-        int bluezone = 0, bluezoneClose = 0, other = 0, otherClose = 0;
-        foreach (var encounter in day.Encounters.Values)
-        {
-            switch (encounter.Kind)
-            {
-                case EncounterKind.Bluezone:
-                    bluezone++;
-                    bluezoneClose += encounter.CloseSeconds >= close ? 1 : 0;
-                    break;
-                case EncounterKind.OtherDevice:
-                    other++;
-                    break;
-                case EncounterKind.OtherCloseDevice:
-                    otherClose += encounter.CloseSeconds >= close ? 1 : 0;
-                    break;
-            }
-        }
-
+        var tally = day.Encounters.Tally(close);
+        var (bluezone, bluezoneClose, other, otherClose) = (tally.Bluezone, tally.BluezoneClose, tally.Other, tally.OtherClose);
         return new DayHistory(date, new ContactCount(bluezone + other, bluezone), new ContactCount(bluezoneClose + otherClose, bluezoneClose), bluezone, day.DistinctRpis);
     }
 
@@ -218,7 +275,7 @@ public sealed partial class InMemoryDeviceStore : IDeviceStore
         ClearExposures();
     }
 
-    private Day DayOf(int unixDay)
+    private ContactDay DayOf(int unixDay)
     {
         if (_recording is not null && _recording.UnixDay == unixDay)
         {
@@ -227,13 +284,13 @@ public sealed partial class InMemoryDeviceStore : IDeviceStore
 
         if (!_days.TryGetValue(unixDay, out var day))
         {
-            day = new Day(unixDay);
+            day = new ContactDay(unixDay, _codebook);
             _days.Add(unixDay, day);
         }
 
         // A day is written during that day (and a few seconds into the next, for a scan open at midnight):
-        // when writing moves on, the day before is cut to size and its lookup table dropped.
-        _recording?.Compact();
+        // when writing moves on, the day before is sealed (coded, trimmed, its look-ups dropped).
+        _recording?.Seal();
         _recording = day;
         return day;
     }
@@ -277,146 +334,30 @@ public sealed partial class InMemoryDeviceStore : IDeviceStore
     /// <summary>One scan's start and the seconds it stands for, shared by the instances recorded in it.</summary>
     private readonly record struct ScanTime(long StartUnixMs, int SecondsSinceLastScan);
 
-    /// <summary>A scan instance as indices into its day's tables: 12 bytes.</summary>
+    /// <summary>A scan instance as indices into its day's tables (as read back).</summary>
     private readonly record struct CompactInstance(int Heard, int Scan, byte TypicalAttenuation, byte MinAttenuation);
 
-    private sealed class Day(int unixDay)
+    /// <summary>
+    /// A counting sort of a day's instances by entry, keeping recording (time) order within an entry:
+    /// entry e's instances are order[starts[e] .. starts[e + 1]).
+    /// </summary>
+    private static void GroupByEntry(ReadOnlySpan<CompactInstance> instances, Span<int> starts, Span<int> order)
     {
-        private readonly List<HeardRpi> _heard = [];
-        private readonly List<ScanTime> _scanTimes = [];
-        private Dictionary<RollingProximityIdentifier, int>? _latestEntry = []; // RPI → its newest entry in _heard
-        private int _relinkedEntries; // entries for an RPI already there with another encounter (rare)
-        private long _encounterBase = long.MinValue;
-
-        public int UnixDay { get; } = unixDay;
-
-        public List<CompactInstance> Instances { get; } = [];
-
-        public Dictionary<long, EncounterDay> Encounters { get; } = [];
-
-        public int Scans { get; set; }
-
-        /// <summary>Distinct RPIs heard this day.</summary>
-        public int DistinctRpis => _heard.Count - _relinkedEntries;
-
-        public void Add(in ScanInstance instance)
+        foreach (var instance in instances)
         {
-            if (_encounterBase == long.MinValue)
-            {
-                _encounterBase = instance.EncounterId;
-            }
-
-            var offset = checked((int)(instance.EncounterId - _encounterBase));
-            var heard = EntryOf(instance.Rpi, instance.Aem, offset);
-            var scan = _scanTimes.Count - 1;
-            if (scan < 0 || _scanTimes[scan] != new ScanTime(instance.ScanStartUnixMs, instance.SecondsSinceLastScan))
-            {
-                scan = _scanTimes.Count;
-                _scanTimes.Add(new ScanTime(instance.ScanStartUnixMs, instance.SecondsSinceLastScan));
-            }
-
-            Instances.Add(new CompactInstance(heard, scan, instance.TypicalAttenuation, instance.MinAttenuation));
+            starts[instance.Heard + 1]++;
         }
 
-        public int HeardCount => _heard.Count;
-
-        public RollingProximityIdentifier RpiOf(int entry) => _heard[entry].Rpi;
-
-        public long ScanStartOf(int instance) => _scanTimes[Instances[instance].Scan].StartUnixMs;
-
-        public ScanInstance Expand(int instance)
+        for (var e = 1; e < starts.Length; e++)
         {
-            var compact = Instances[instance];
-            var heard = _heard[compact.Heard];
-            var scan = _scanTimes[compact.Scan];
-            return new ScanInstance(heard.Rpi, heard.Aem, scan.StartUnixMs, compact.TypicalAttenuation, compact.MinAttenuation, scan.SecondsSinceLastScan, _encounterBase + heard.EncounterOffset);
+            starts[e] += starts[e - 1];
         }
 
-        /// <summary>
-        /// A counting sort of the day's instances by entry, keeping recording (time) order within an entry:
-        /// entry e's instances are order[starts[e] .. starts[e + 1]).
-        /// </summary>
-        public void GroupByEntry(Span<int> starts, Span<int> order)
+        Span<int> fill = starts.Length <= 1024 ? stackalloc int[starts.Length] : new int[starts.Length];
+        starts.CopyTo(fill);
+        for (var i = 0; i < instances.Length; i++)
         {
-            var instances = CollectionsMarshal.AsSpan(Instances);
-            foreach (var instance in instances)
-            {
-                starts[instance.Heard + 1]++;
-            }
-
-            for (var e = 1; e < starts.Length; e++)
-            {
-                starts[e] += starts[e - 1];
-            }
-
-            Span<int> fill = starts.Length <= 1024 ? stackalloc int[starts.Length] : new int[starts.Length];
-            starts.CopyTo(fill);
-            for (var i = 0; i < instances.Length; i++)
-            {
-                order[fill[instances[i].Heard]++] = i;
-            }
-        }
-
-        public void CopyTo(Span<ScanInstance> destination)
-        {
-            var instances = CollectionsMarshal.AsSpan(Instances);
-            var heardRpis = CollectionsMarshal.AsSpan(_heard);
-            var scans = CollectionsMarshal.AsSpan(_scanTimes);
-            for (var i = 0; i < instances.Length; i++)
-            {
-                var compact = instances[i];
-                ref readonly var heard = ref heardRpis[compact.Heard];
-                ref readonly var scan = ref scans[compact.Scan];
-                destination[i] = new ScanInstance(heard.Rpi, heard.Aem, scan.StartUnixMs, compact.TypicalAttenuation, compact.MinAttenuation, scan.SecondsSinceLastScan, _encounterBase + heard.EncounterOffset);
-            }
-        }
-
-        /// <summary>Drops the lookup table and spare capacity once the day is no longer written.</summary>
-        public void Compact()
-        {
-            _latestEntry = null;
-            _heard.TrimExcess();
-            _scanTimes.TrimExcess();
-            Instances.TrimExcess();
-        }
-
-        private int EntryOf(RollingProximityIdentifier rpi, AssociatedEncryptedMetadata aem, int encounterOffset)
-        {
-            _latestEntry ??= BuildIndex();
-            ref var latest = ref CollectionsMarshal.GetValueRefOrAddDefault(_latestEntry, rpi, out var exists);
-            if (exists)
-            {
-                if (_heard[latest] is var entry && entry.EncounterOffset == encounterOffset && entry.Aem == aem)
-                {
-                    return latest;
-                }
-
-                // The RPI was linked into another encounter earlier today: reuse a matching older entry if any.
-                for (var i = 0; i < _heard.Count; i++)
-                {
-                    if (_heard[i] == new HeardRpi(rpi, aem, encounterOffset))
-                    {
-                        return i;
-                    }
-                }
-
-                _relinkedEntries++;
-            }
-
-            latest = _heard.Count;
-            _heard.Add(new HeardRpi(rpi, aem, encounterOffset));
-            return latest;
-        }
-
-        private Dictionary<RollingProximityIdentifier, int> BuildIndex()
-        {
-            var index = new Dictionary<RollingProximityIdentifier, int>(_heard.Count);
-            for (var i = 0; i < _heard.Count; i++)
-            {
-                index[_heard[i].Rpi] = i;
-            }
-
-            return index;
+            order[fill[instances[i].Heard]++] = i;
         }
     }
 }

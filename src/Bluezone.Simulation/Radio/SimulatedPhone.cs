@@ -14,12 +14,13 @@ internal sealed class SimulatedPhone : IDisposable
 {
     private readonly SimulationSecrets _secrets;
 
-    public SimulatedPhone(int person, PhoneModel model, PhoneModels models, SimulatedClock clock, int seed)
+    /// <param name="codebook">The city's identifiers, so that the contact log holds what it hears as codes; null to hold it in full.</param>
+    public SimulatedPhone(int person, PhoneModel model, PhoneModels models, SimulatedClock clock, int seed, CityCodebook? codebook = null)
     {
         Person = person;
         Model = model;
         Clock = clock;
-        Store = new InMemoryDeviceStore();
+        Store = new InMemoryDeviceStore(codebook);
         _secrets = new SimulationSecrets((int)Draw.Hash(seed, (long)Purpose.Secrets, person));
         Radio = new InMemoryRadio();
         Device = new BluezoneDevice(Radio, Store, clock, new DeviceOptions { Model = model.Name }, models.Table, new Random((int)Draw.Hash(seed, (long)Purpose.AdvertOffset, person)), _secrets);

@@ -76,6 +76,50 @@ public sealed class InMemoryDeviceStoreTests : IDisposable
         Assert.Equal(0, memory.History(firstDay).Encounters);
     }
 
+    [Fact]
+    public void A_day_written_again_after_writing_moved_on_gives_back_what_was_recorded_in_order()
+    {
+        var memory = new InMemoryDeviceStore();
+        using var sqlite = DeviceStore.Open(_directory.Path);
+        var random = new Random(5);
+        var recorded = new List<ScanInstance>();
+        var rpis = Enumerable.Range(0, 90).Select(i => new RollingProximityIdentifier((ulong)random.NextInt64(), (ulong)i)).ToArray();
+        for (var k = 0; k < 300; k++)
+        {
+            // Scans of two days interleaved (each switch seals the other day, the next reopens it), a few
+            // hundred sources per day (past the one-byte source numbers), extreme attenuations and gaps.
+            var day = random.Next(2);
+            var scanMs = Day0Ms + (day * 86_400_000L) + (k * 100_000L) + random.Next(1000);
+            var instances = new List<ScanInstance>();
+            for (var j = 0; j < 1 + random.Next(8); j++)
+            {
+                var typical = (byte)random.Next(256);
+                var minimum = (byte)(random.Next(4) == 0 ? random.Next(256) : Math.Max(0, typical - random.Next(20)));
+                var seconds = random.Next(3) == 0 ? random.Next(-5, 100_000) : 100;
+                instances.Add(new ScanInstance(rpis[random.Next(rpis.Length)] with { Low = (ulong)random.Next(400) }, new AssociatedEncryptedMetadata((uint)random.Next(3)), scanMs, typical, minimum, seconds, 1 + random.Next(50)));
+            }
+
+            var encounters = instances.Select(i => new EncounterDay(i.EncounterId, (int)(scanMs / 86_400_000), EncounterKind.Bluezone, scanMs, scanMs, 100, random.Next(2000), 1)).DistinctBy(e => e.EncounterId).ToArray();
+            var summary = new ScanSummary(scanMs, scanMs + 4000, 100, instances.Count, 0, 0);
+            memory.Record(summary, instances.ToArray(), encounters);
+            sqlite.Record(summary, instances.ToArray(), encounters);
+            recorded.AddRange(instances);
+        }
+
+        sqlite.Flush();
+        Assert.Equal(recorded.OrderBy(i => i.ScanStartUnixMs / 86_400_000), memory.LoadScanInstances());
+        Assert.Equal(
+            recorded.OrderBy(i => i.Rpi).ThenBy(i => i.ScanStartUnixMs).ThenBy(i => i.EncounterId).ThenBy(i => i.Aem.Value).ThenBy(i => i.TypicalAttenuation),
+            memory.LoadScanInstancesByIdentifier().OrderBy(i => i.Rpi).ThenBy(i => i.ScanStartUnixMs).ThenBy(i => i.EncounterId).ThenBy(i => i.Aem.Value).ThenBy(i => i.TypicalAttenuation));
+        var firstDay = DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(Day0Ms).UtcDateTime);
+        memory.SealDaysBefore(firstDay.AddDays(5));
+        Assert.Equal(recorded.OrderBy(i => i.ScanStartUnixMs / 86_400_000), memory.LoadScanInstances());
+        foreach (var date in sqlite.Days())
+        {
+            Assert.Equal(sqlite.History(date), memory.History(date));
+        }
+    }
+
     /// <summary>
     /// Three days of scans every ~4 minutes hearing a handful of rotating RPIs, some heard across midnight,
     /// some relinked into a second encounter the same day; recorded into both stores.

@@ -1,0 +1,512 @@
+using System.Runtime.InteropServices;
+using Bluezone.Device.Sightings;
+using Bluezone.Protocol.Keys;
+
+namespace Bluezone.Device.Storage;
+
+/// <summary>One day of the in-memory contact log.</summary>
+public sealed partial class InMemoryDeviceStore
+{
+    private const long MsPerDay = 86_400_000;
+
+    /// <summary>An identifier kept in full: heard from a phone the codebook does not know (or with no codebook).</summary>
+    private readonly record struct RawIdentifier(RollingProximityIdentifier Rpi, AssociatedEncryptedMetadata Aem);
+
+    /// <summary>A day's tables read back from its stream: what the readers of the log work on.</summary>
+    private sealed record DayTables(HeardRpi[] Entries, CompactInstance[] Instances, ScanTime[] Scans, long EncounterBase)
+    {
+        public ScanInstance Expand(int instance)
+        {
+            var compact = Instances[instance];
+            var heard = Entries[compact.Heard];
+            var scan = Scans[compact.Scan];
+            return new ScanInstance(heard.Rpi, heard.Aem, scan.StartUnixMs, compact.TypicalAttenuation, compact.MinAttenuation, scan.SecondsSinceLastScan, EncounterBase + heard.EncounterOffset);
+        }
+    }
+
+    /// <summary>
+    /// One day of scan instances. Each distinct (identifier, encounter) is an entry, as before, but an entry is a
+    /// source and a slot: with a codebook, a source is a sender and the slot which of its identifiers of the day
+    /// (four bytes in all, decoded from the sender's key when the log is read); otherwise, or for an identifier
+    /// the codebook does not know, a source is one identifier kept in full. The instances are a
+    /// <see cref="ContactStream"/>. While the day is written it also has look-ups (senders, identifiers kept in
+    /// full, which slots were heard); once writing moves on they are dropped (<see cref="Seal"/>).
+    /// </summary>
+    /// <remarks>
+    /// The codebook can encode a day only from some point on (a simulation learns its phones' keys of a day after
+    /// they first broadcast). Until then the day is written in full; when the codebook can encode it, the day is
+    /// rewritten coded. An identifier is therefore never held both ways in one day, so entries stay what the
+    /// original store made of the same input, byte for byte of output.
+    /// </remarks>
+    private sealed class ContactDay(int unixDay, IIdentifierCodebook? codebook)
+    {
+        private List<int> _sources = []; // ≥ 0: a coded sender; < 0: ~index into _raw
+        private List<RawIdentifier> _raw = [];
+        private ContactStream? _stream = new(unixDay * MsPerDay);
+        private DayLookups? _lookups = new();
+        private byte[] _sealed = [];
+        private int _sealedInstances;
+        private int _sealedEntries;
+        private int[] _sortedSenders = [];
+        private bool _coded;
+        private bool _refusesCodes;
+
+        public int UnixDay { get; } = unixDay;
+
+        public long EncounterBase { get; private set; } = long.MinValue;
+
+        public int Scans { get; set; }
+
+        public EncounterLog Encounters { get; } = new();
+
+        public int InstanceCount => _stream?.InstanceCount ?? _sealedInstances;
+
+        /// <summary>Distinct RPIs heard this day.</summary>
+        public int DistinctRpis => (_stream?.EntryCount ?? _sealedEntries) - RelinkedEntries;
+
+        public bool IsSealed => _stream is null;
+
+        private int RelinkedEntries { get; set; } // entries for an RPI already there with another encounter (rare)
+
+        /// <summary>Bytes held (for measuring the log, not exact to the object header).</summary>
+        public long SizeInBytes =>
+            _sealed.Length + (_stream?.SizeInBytes ?? 0) + (_sources.Capacity * 4L) + (_raw.Capacity * 24L) + (_sortedSenders.Length * 4L) + (_lookups?.SizeInBytes ?? 0) + Encounters.SizeInBytes;
+
+        public void Add(in ScanInstance instance)
+        {
+            if (IsSealed)
+            {
+                Reopen();
+            }
+
+            if (EncounterBase == long.MinValue)
+            {
+                EncounterBase = instance.EncounterId;
+            }
+
+            var offset = checked((int)(instance.EncounterId - EncounterBase));
+            var canCode = !_refusesCodes && codebook is not null && codebook.CanEncode(UnixDay);
+            if (canCode != _coded)
+            {
+                Rewrite(canCode);
+            }
+
+            int source, slot, entry;
+            if (_coded && codebook!.TryEncode(UnixDay, instance.Rpi, instance.Aem, out var code))
+            {
+                source = SourceOfSender(code.Sender);
+                slot = code.Slot;
+                entry = CodedEntryOf(source, slot, offset);
+            }
+            else
+            {
+                if (_coded && codebook!.Knows(UnixDay, instance.Rpi))
+                {
+                    // One of the city's RPIs with a foreign AEM: keep the whole day in full (never in a simulation).
+                    _refusesCodes = true;
+                    Rewrite(coded: false);
+                }
+
+                source = SourceOfRaw(new RawIdentifier(instance.Rpi, instance.Aem));
+                slot = 0;
+                entry = RawEntryOf(source, instance.Rpi, offset);
+            }
+
+            _stream!.Add(entry, source, slot, offset, instance.ScanStartUnixMs, instance.SecondsSinceLastScan, instance.TypicalAttenuation, instance.MinAttenuation);
+        }
+
+        /// <summary>
+        /// The day is no longer written: coded if the codebook can do it now, trimmed to its bytes, look-ups
+        /// dropped. Reading stays possible; writing again reopens it.
+        /// </summary>
+        public void Seal()
+        {
+            if (IsSealed)
+            {
+                return;
+            }
+
+            var canCode = !_refusesCodes && codebook is not null && codebook.CanEncode(UnixDay);
+            if (canCode != _coded)
+            {
+                Rewrite(canCode);
+            }
+
+            _sealed = _stream!.ToArray();
+            _sealedInstances = _stream.InstanceCount;
+            _sealedEntries = _stream.EntryCount;
+            _stream = null;
+            _lookups = null;
+            _sources = [.. _sources];
+            _raw = _raw.Count == 0 ? [] : [.. _raw];
+            _sortedSenders = [.. _sources.Where(s => s >= 0).Order()];
+            Encounters.Seal();
+        }
+
+        /// <summary>Whether any coded entry is from a sender whose key of this day or the day before is in <paramref name="published"/>.</summary>
+        public bool HeardAnyOf(CodedSenders published)
+        {
+            foreach (var keyDay in (ReadOnlySpan<int>)[UnixDay, UnixDay - 1])
+            {
+                foreach (var sender in published.On(keyDay))
+                {
+                    if (IsSealed ? Array.BinarySearch(_sortedSenders, sender) >= 0 : _lookups!.SourceOfSender.ContainsKey(sender))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The RPIs of this day kept in full (not coded).</summary>
+        public void AddUncodedIdentifiers(List<RollingProximityIdentifier> destination)
+        {
+            foreach (var raw in _raw)
+            {
+                destination.Add(raw.Rpi);
+            }
+        }
+
+        /// <summary>The day's tables with every identifier in full (decoding the coded ones).</summary>
+        public DayTables Read()
+        {
+            var bytes = IsSealed ? (ReadOnlySpan<byte>)_sealed : _stream!.Written;
+            var entries = new List<ulong>(IsSealed ? _sealedEntries : _stream!.EntryCount);
+            var instances = new CompactInstance[InstanceCount];
+            var scans = new List<ScanTime>();
+            var reader = new ContactReader(bytes, UnixDay * MsPerDay, _sources.Count, entries);
+            try
+            {
+                var next = 0;
+                while (reader.Next(out var instance))
+                {
+                    if (instance.Scan == scans.Count)
+                    {
+                        scans.Add(new ScanTime(instance.ScanStartMs, instance.Seconds));
+                    }
+
+                    instances[next++] = new CompactInstance(instance.Entry, instance.Scan, instance.Typical, instance.Minimum);
+                }
+            }
+            finally
+            {
+                reader.Dispose();
+            }
+
+            var identifiers = new RawIdentifier[entries.Count];
+            Resolve(CollectionsMarshal.AsSpan(entries), identifiers);
+            var heard = new HeardRpi[entries.Count];
+            for (var e = 0; e < heard.Length; e++)
+            {
+                heard[e] = new HeardRpi(identifiers[e].Rpi, identifiers[e].Aem, EncounterOffsetOf(entries[e]));
+            }
+
+            return new DayTables(heard, instances, [.. scans], EncounterBase);
+        }
+
+        /// <summary>The full identifier of each entry: raw ones as kept, coded ones decoded sender by sender.</summary>
+        private void Resolve(ReadOnlySpan<ulong> entries, Span<RawIdentifier> destination)
+        {
+            Dictionary<int, List<int>>? bySource = null;
+            for (var e = 0; e < entries.Length; e++)
+            {
+                var source = _sources[SourceOf(entries[e])];
+                if (source < 0)
+                {
+                    destination[e] = _raw[~source];
+                }
+                else
+                {
+                    bySource ??= [];
+                    if (!bySource.TryGetValue(SourceOf(entries[e]), out var list))
+                    {
+                        list = [];
+                        bySource.Add(SourceOf(entries[e]), list);
+                    }
+
+                    list.Add(e);
+                }
+            }
+
+            if (bySource is null)
+            {
+                return;
+            }
+
+            foreach (var (source, list) in bySource)
+            {
+                var slots = new byte[list.Count];
+                for (var i = 0; i < slots.Length; i++)
+                {
+                    slots[i] = (byte)SlotOf(entries[list[i]]);
+                }
+
+                var rpis = new RollingProximityIdentifier[slots.Length];
+                var aems = new AssociatedEncryptedMetadata[slots.Length];
+                codebook!.Decode(UnixDay, _sources[source], slots, rpis, aems);
+                for (var i = 0; i < slots.Length; i++)
+                {
+                    destination[list[i]] = new RawIdentifier(rpis[i], aems[i]);
+                }
+            }
+        }
+
+        /// <summary>Writing a sealed day again (a scan recorded out of order): back to a stream with look-ups.</summary>
+        private void Reopen()
+        {
+            Rewrite(!_refusesCodes && codebook is not null && codebook.CanEncode(UnixDay));
+        }
+
+        /// <summary>
+        /// Writes the day's stream again, its entries coded (where the codebook knows them) or all in full;
+        /// the entries, their order and the instances stay the same.
+        /// </summary>
+        private void Rewrite(bool coded)
+        {
+            var bytes = IsSealed ? _sealed : _stream!.Written.ToArray();
+            var entries = new List<ulong>();
+            var oldSources = _sources;
+
+            // First pass: the entries as they are, then each as a new (source, slot).
+            var reader = new ContactReader(bytes, UnixDay * MsPerDay, oldSources.Count, entries);
+            try
+            {
+                while (reader.Next(out _))
+                {
+                }
+            }
+            finally
+            {
+                reader.Dispose();
+            }
+
+            var identifiers = new RawIdentifier[entries.Count];
+            var decoded = false;
+            if (!coded && oldSources.Exists(s => s >= 0))
+            {
+                Resolve(CollectionsMarshal.AsSpan(entries), identifiers);
+                decoded = true;
+            }
+
+            var newSources = new List<int>();
+            var newRaw = new List<RawIdentifier>();
+            var senderIndex = new Dictionary<int, int>();
+            var rawIndex = new Dictionary<RawIdentifier, int>();
+            var mapped = new ulong[entries.Count];
+            for (var e = 0; e < entries.Count; e++)
+            {
+                var old = oldSources[SourceOf(entries[e])];
+                var slot = SlotOf(entries[e]);
+                int sender;
+                RawIdentifier raw = default;
+                if (old >= 0 && !decoded)
+                {
+                    sender = old;
+                }
+                else
+                {
+                    raw = decoded ? identifiers[e] : _raw[~old];
+                    sender = -1;
+                    if (coded && codebook!.TryEncode(UnixDay, raw.Rpi, raw.Aem, out var code))
+                    {
+                        sender = code.Sender;
+                        slot = code.Slot;
+                    }
+                    else if (coded && codebook!.Knows(UnixDay, raw.Rpi))
+                    {
+                        _refusesCodes = true;
+                        Rewrite(coded: false);
+                        return;
+                    }
+                    else
+                    {
+                        slot = 0;
+                    }
+                }
+
+                int source;
+                if (sender >= 0)
+                {
+                    if (!senderIndex.TryGetValue(sender, out source))
+                    {
+                        source = newSources.Count;
+                        senderIndex.Add(sender, source);
+                        newSources.Add(sender);
+                    }
+                }
+                else if (!rawIndex.TryGetValue(raw, out source))
+                {
+                    source = newSources.Count;
+                    rawIndex.Add(raw, source);
+                    newSources.Add(~newRaw.Count);
+                    newRaw.Add(raw);
+                }
+
+                mapped[e] = PackEntry(source, slot, EncounterOffsetOf(entries[e]));
+            }
+
+            // Second pass: the same instances into a new stream.
+            var stream = new ContactStream(UnixDay * MsPerDay);
+            reader = new ContactReader(bytes, UnixDay * MsPerDay, oldSources.Count, entries);
+            try
+            {
+                while (reader.Next(out var instance))
+                {
+                    var entry = mapped[instance.Entry];
+                    stream.Add(instance.Entry, SourceOf(entry), SlotOf(entry), EncounterOffsetOf(entry), instance.ScanStartMs, instance.Seconds, instance.Typical, instance.Minimum);
+                }
+            }
+            finally
+            {
+                reader.Dispose();
+            }
+
+            _sources = newSources;
+            _raw = newRaw;
+            _stream = stream;
+            _coded = coded;
+            _lookups = DayLookups.Rebuild(_sources, _raw, stream.Entries);
+        }
+
+        private int SourceOfSender(int sender)
+        {
+            ref var source = ref CollectionsMarshal.GetValueRefOrAddDefault(_lookups!.SourceOfSender, sender, out var exists);
+            if (!exists)
+            {
+                source = _sources.Count;
+                _sources.Add(sender);
+            }
+
+            return source;
+        }
+
+        private int SourceOfRaw(RawIdentifier raw)
+        {
+            ref var source = ref CollectionsMarshal.GetValueRefOrAddDefault(_lookups!.SourceOfRaw, raw, out var exists);
+            if (!exists)
+            {
+                source = _sources.Count;
+                _sources.Add(~_raw.Count);
+                _raw.Add(raw);
+            }
+
+            return source;
+        }
+
+        /// <summary>
+        /// The entry of a coded identifier in an encounter, as the original store chose it: the existing one if
+        /// any, else a new one (counted as relinked if the identifier already had an entry today).
+        /// </summary>
+        private int CodedEntryOf(int source, int slot, int offset)
+        {
+            var packed = PackEntry(source, slot, offset);
+            var cursor = _stream!.CursorOf(source);
+            if (cursor.Seen && cursor.LatestEntry >= 0 && _stream.EntryAt(cursor.LatestEntry) == packed)
+            {
+                return cursor.LatestEntry;
+            }
+
+            if (_lookups!.MarkSlot(source, slot))
+            {
+                return _stream.EntryCount; // the first time this identifier is heard today
+            }
+
+            var existing = _stream.Entries.IndexOf(packed);
+            if (existing >= 0)
+            {
+                return existing;
+            }
+
+            RelinkedEntries++;
+            return _stream.EntryCount;
+        }
+
+        private int RawEntryOf(int source, RollingProximityIdentifier rpi, int offset)
+        {
+            var packed = PackEntry(source, 0, offset);
+            var cursor = _stream!.CursorOf(source);
+            if (cursor.Seen && cursor.LatestEntry >= 0 && _stream.EntryAt(cursor.LatestEntry) == packed)
+            {
+                return cursor.LatestEntry;
+            }
+
+            ref var latest = ref CollectionsMarshal.GetValueRefOrAddDefault(_lookups!.LatestRawEntry, rpi, out var exists);
+            if (exists)
+            {
+                var existing = _stream.Entries.IndexOf(packed);
+                if (existing >= 0)
+                {
+                    return existing;
+                }
+
+                RelinkedEntries++;
+            }
+
+            latest = _stream.EntryCount;
+            return latest;
+        }
+    }
+
+    /// <summary>The look-ups of a day while it is written.</summary>
+    private sealed class DayLookups
+    {
+        private ulong[] _slots = []; // 256 bits per source: the slots heard today
+
+        public Dictionary<int, int> SourceOfSender { get; } = [];
+
+        public Dictionary<RawIdentifier, int> SourceOfRaw { get; } = [];
+
+        /// <summary>Each RPI kept in full → its newest entry (an RPI heard with two AEMs has two sources).</summary>
+        public Dictionary<RollingProximityIdentifier, int> LatestRawEntry { get; } = [];
+
+        public long SizeInBytes => (_slots.Length * 8L) + ((SourceOfSender.Count + SourceOfRaw.Count + LatestRawEntry.Count) * 40L);
+
+        /// <summary>Marks a source's slot as heard; false if it already was.</summary>
+        public bool MarkSlot(int source, int slot)
+        {
+            var word = (source * 4) + (slot >> 6);
+            if (word >= _slots.Length)
+            {
+                Array.Resize(ref _slots, Math.Max(word + 1, Math.Max(32, _slots.Length * 2)));
+            }
+
+            var bit = 1UL << (slot & 63);
+            var fresh = (_slots[word] & bit) == 0;
+            _slots[word] |= bit;
+            return fresh;
+        }
+
+        public static DayLookups Rebuild(List<int> sources, List<RawIdentifier> raw, ReadOnlySpan<ulong> entries)
+        {
+            var lookups = new DayLookups();
+            for (var s = 0; s < sources.Count; s++)
+            {
+                if (sources[s] >= 0)
+                {
+                    lookups.SourceOfSender[sources[s]] = s;
+                }
+                else
+                {
+                    lookups.SourceOfRaw[raw[~sources[s]]] = s;
+                }
+            }
+
+            for (var e = 0; e < entries.Length; e++)
+            {
+                var source = sources[SourceOf(entries[e])];
+                if (source >= 0)
+                {
+                    lookups.MarkSlot(SourceOf(entries[e]), SlotOf(entries[e]));
+                }
+                else
+                {
+                    lookups.LatestRawEntry[raw[~source].Rpi] = e;
+                }
+            }
+
+            return lookups;
+        }
+    }
+}
