@@ -1,4 +1,5 @@
 using System.Buffers;
+using Bluezone.Device.Storage.Internal;
 
 namespace Bluezone.Device.Storage;
 
@@ -191,21 +192,20 @@ public sealed partial class InMemoryDeviceStore
 
         private void WriteUnsigned(ulong value)
         {
-            while (value >= 0x80)
+            if (_bytes.Length - _length < VarInt.MaxLength)
             {
-                WriteByte((byte)(value | 0x80));
-                value >>= 7;
+                Array.Resize(ref _bytes, Math.Max(64, _bytes.Length + Math.Max(VarInt.MaxLength, _bytes.Length / 4)));
             }
 
-            WriteByte((byte)value);
+            _length += VarInt.Write(_bytes.AsSpan(_length), value);
         }
 
         private void WriteSigned(long value) => WriteUnsigned(ZigZag(value));
     }
 
-    private static ulong ZigZag(long value) => (ulong)((value << 1) ^ (value >> 63));
+    private static ulong ZigZag(long value) => VarInt.ZigZag(value);
 
-    private static long UnZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
+    private static long UnZigZag(ulong value) => VarInt.UnZigZag(value);
 
     /// <summary>The seconds a scan stands for are nearly always the time since the last scan's start, rounded.</summary>
     private static long PredictedSeconds(long startDeltaMs) => (startDeltaMs + 500) / 1000;
@@ -308,19 +308,7 @@ public sealed partial class InMemoryDeviceStore
             return true;
         }
 
-        private ulong ReadUnsigned()
-        {
-            ulong value = 0;
-            for (var shift = 0; ; shift += 7)
-            {
-                var b = _bytes[_position++];
-                value |= (ulong)(b & 0x7F) << shift;
-                if (b < 0x80)
-                {
-                    return value;
-                }
-            }
-        }
+        private ulong ReadUnsigned() => VarInt.Read(_bytes, ref _position);
 
         private long ReadSigned() => UnZigZag(ReadUnsigned());
     }

@@ -1,4 +1,5 @@
 using Bluezone.Device.Encounters;
+using Bluezone.Device.Storage.Internal;
 
 namespace Bluezone.Device.Storage;
 
@@ -123,38 +124,15 @@ public sealed partial class InMemoryDeviceStore
             return _rows;
         }
 
-        private static void WriteUnsigned(System.Buffers.ArrayBufferWriter<byte> writer, ulong value)
-        {
-            var span = writer.GetSpan(10);
-            var n = 0;
-            while (value >= 0x80)
-            {
-                span[n++] = (byte)(value | 0x80);
-                value >>= 7;
-            }
-
-            span[n++] = (byte)value;
-            writer.Advance(n);
-        }
+        private static void WriteUnsigned(System.Buffers.ArrayBufferWriter<byte> writer, ulong value) =>
+            writer.Advance(VarInt.Write(writer.GetSpan(VarInt.MaxLength), value));
 
         private ref struct ByteReader(ReadOnlySpan<byte> bytes)
         {
             private readonly ReadOnlySpan<byte> _bytes = bytes;
             private int _position;
 
-            public ulong ReadUnsigned()
-            {
-                ulong value = 0;
-                for (var shift = 0; ; shift += 7)
-                {
-                    var b = _bytes[_position++];
-                    value |= (ulong)(b & 0x7F) << shift;
-                    if (b < 0x80)
-                    {
-                        return value;
-                    }
-                }
-            }
+            public ulong ReadUnsigned() => VarInt.Read(_bytes, ref _position);
         }
     }
 }
