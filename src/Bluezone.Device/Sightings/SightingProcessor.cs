@@ -94,7 +94,7 @@ public sealed class SightingProcessor
     public int ActiveTracks => _linker.ActiveTracks + _others.ActiveLevels + _closeOthers.ActiveLevels + _live.Count;
 
     /// <summary>When an open scan will be closed if nothing more is heard; null when no scan is open.</summary>
-    public DateTimeOffset? ScanCloseDue => _scanOpen ? DateTimeOffset.FromUnixTimeMilliseconds(_scanLastMs + _scanGapMs + 1) : null;
+    public DateTimeOffset? ScanCloseDue => _scanOpen ? new DateTimeOffset(ScanCloseDueTicks, TimeSpan.Zero) : null;
 
     /// <summary><see cref="ScanCloseDue"/> in UTC ticks, <see cref="long.MaxValue"/> when no scan is open (for the device's Pump).</summary>
     internal long ScanCloseDueTicks => _scanOpen
