@@ -53,6 +53,13 @@ internal sealed class CityRun
     private readonly int[] _phoneHead;
     private readonly double[] _carriageLoss;
     private readonly List<int> _occupied = [];
+
+    // The step's places in the order threads take them (see PumpPhones), and the next one to take.
+    private readonly List<int> _pumpOrder = [];
+    private readonly List<int> _smallPlaces = [];
+    private readonly List<long> _crowdCounts = [];
+    private int _nextToPump;
+
     private readonly double[] _infectiousness;
 
     // Whether anyone infectious is in a place this step: elsewhere nobody can be infected, so only phone pairs matter.
@@ -69,6 +76,12 @@ internal sealed class CityRun
     private readonly SimulatedPhone?[] _phones;
     private readonly int[] _installDay;
     private readonly long[] _nextWake;
+
+    /// <summary>Places with more phones than this are taken one at a time and first; smaller ones a few at a time.</summary>
+    private const int CrowdedPlace = 5;
+
+    private const int SmallPlacesPerTake = 8;
+
     private readonly Lane[] _lanes;
     private readonly List<int> _toInstall = [];
     private readonly CityCodebook? _codebook;
@@ -395,18 +408,22 @@ internal sealed class CityRun
     }
 
     /// <summary>
-    /// Pumps every phone through the step. Phones only hear phones in the same place, so places are split
-    /// between threads (balanced by phone count) and each thread pumps its phones in time order with each
-    /// phone's own clock: the result does not depend on the split or on the number of threads.
+    /// Pumps every phone through the step. Phones only hear phones in the same place, so places are shared out
+    /// between threads and each thread pumps a place's phones in time order with each phone's own clock: the
+    /// result does not depend on which thread takes which place, nor on the number of threads.
     /// </summary>
+    /// <remarks>
+    /// A place's cost grows with the square of its phones (each scan hears every other phone there), so a split
+    /// balanced by phone count left one thread waiting for the other at the end of most steps. Threads instead
+    /// take places from one list, crowded places first (the longest jobs first keeps the finish even), a few
+    /// small places at a time so that taking stays cheap next to pumping.
+    /// </remarks>
     private void PumpPhones(DateTimeOffset until, int step, int day)
     {
         var end = until.UtcTicks;
-        foreach (var lane in _lanes)
-        {
-            lane.Clear();
-        }
-
+        _pumpOrder.Clear();
+        _smallPlaces.Clear();
+        _crowdCounts.Clear();
         foreach (var place in _occupied)
         {
             var phones = 0;
@@ -415,22 +432,26 @@ internal sealed class CityRun
                 phones++;
             }
 
-            if (phones == 0)
+            if (phones > CrowdedPlace)
             {
-                continue;
+                _crowdCounts.Add(((long)phones << 32) | (uint)place);
             }
-
-            var lane = _lanes[0];
-            foreach (var candidate in _lanes)
+            else if (phones > 0)
             {
-                lane = candidate.Phones < lane.Phones ? candidate : lane;
+                _smallPlaces.Add(place);
             }
-
-            lane.Places.Add(place);
-            lane.Phones += phones;
         }
 
-        if (_lanes.Length == 1 || _lanes[1].Phones == 0)
+        // Crowded places first, most phones first (ties by place number: the order is fixed), then the small ones.
+        _crowdCounts.Sort(static (a, b) => b.CompareTo(a));
+        foreach (var packed in _crowdCounts)
+        {
+            _pumpOrder.Add((int)packed);
+        }
+
+        _pumpOrder.AddRange(_smallPlaces);
+        _nextToPump = 0;
+        if (_lanes.Length == 1 || _pumpOrder.Count < 2)
         {
             PumpLane(_lanes[0], end, step, day);
         }
@@ -441,17 +462,31 @@ internal sealed class CityRun
     }
 
     /// <summary>
-    /// Pumps a lane's places one after another. Phones only hear phones of their own place, so only the time
-    /// order within a place matters; a place holds a few phones (1–5 at home, a few dozen at most elsewhere),
-    /// so its wakes are ordered by a linear minimum over a small array, which costs far less than a lane-wide
-    /// heap of tens of thousands of phones. Equal times go in the order of the place's phone list, so the
-    /// order does not depend on which lane a place is in either.
+    /// Pumps places taken from the step's shared list until none is left. Only the time order within a place
+    /// matters; a place holds a few phones (1–5 at home, a few dozen at most elsewhere), so its wakes are
+    /// ordered by a linear minimum over a small array, which costs far less than a heap of tens of thousands
+    /// of phones. Equal times go in the order of the place's phone list, so the order does not depend on
+    /// which thread takes a place either.
     /// </summary>
     private void PumpLane(Lane lane, long end, int step, int day)
     {
-        foreach (var place in lane.Places)
+        var order = _pumpOrder;
+        var crowded = _crowdCounts.Count;
+        while (true)
         {
-            PumpPlace(lane, place, end, step, day);
+            var peek = Volatile.Read(ref _nextToPump);
+            var take = peek < crowded ? 1 : SmallPlacesPerTake;
+            var first = Interlocked.Add(ref _nextToPump, take) - take;
+            if (first >= order.Count)
+            {
+                return;
+            }
+
+            var last = Math.Min(first + take, order.Count);
+            for (var i = first; i < last; i++)
+            {
+                PumpPlace(lane, order[i], end, step, day);
+            }
         }
     }
 
@@ -565,7 +600,7 @@ internal sealed class CityRun
         return next;
     }
 
-    /// <summary>The places (and their phones) one thread pumps during a step, and its scratch space for one place.</summary>
+    /// <summary>One thread's scratch space for the place it is pumping.</summary>
     private sealed class Lane
     {
         /// <summary>
@@ -591,10 +626,6 @@ internal sealed class CityRun
         private int _count;
         private uint _wakes;
 
-        public List<int> Places { get; } = [];
-
-        public int Phones { get; set; }
-
         /// <summary>The current place's due phones (indices into its members) and when each wakes next.</summary>
         public int[] Due { get; private set; } = new int[8];
 
@@ -613,12 +644,6 @@ internal sealed class CityRun
 
         /// <summary>The current place's phones, in the order of the place's list (the order they are heard in).</summary>
         public ReadOnlySpan<int> Members => _members.AsSpan(0, _count);
-
-        public void Clear()
-        {
-            Places.Clear();
-            Phones = 0;
-        }
 
         /// <summary>Whether to time this wake.</summary>
         public bool TimeThisWake() => ++_wakes % SampleEvery == 0;
