@@ -82,6 +82,9 @@ internal sealed class CityRun
 
     private const int SmallPlacesPerTake = 8;
 
+    /// <summary>People located per task when everyone is placed (large enough that taking a chunk costs nothing).</summary>
+    private const int PlaceChunk = 4096;
+
     private readonly Lane[] _lanes;
     private readonly List<int> _toInstall = [];
     private readonly CityCodebook? _codebook;
@@ -313,11 +316,24 @@ internal sealed class CityRun
 
         _occupied.Clear();
         var minute = step % Whereabouts.StepsPerDay * Whereabouts.StepMinutes;
+
+        // Locating is most of the work and each person's is independent (the world and the epidemic are only
+        // read), so it is shared between threads; the lists of occupants are then linked in person order on
+        // one thread, as the rest of the step expects.
+        _world.PrepareStep(day, minute);
+        Parallel.For(0, (_people + PlaceChunk - 1) / PlaceChunk, new ParallelOptions { MaxDegreeOfParallelism = _lanes.Length }, chunk =>
+        {
+            var end = Math.Min(_people, (chunk + 1) * PlaceChunk);
+            for (var person = chunk * PlaceChunk; person < end; person++)
+            {
+                _location[person] = step < _stayHomeUntil[person] ? _world.AtHome(person, day, minute) : _world.Locate(person, day, minute);
+                _infectiousness[person] = _epidemic.Infectiousness(person, step);
+            }
+        });
+
         for (var person = 0; person < _people; person++)
         {
-            var location = step < _stayHomeUntil[person] ? _world.AtHome(person, day, minute) : _world.Locate(person, day, minute);
-            _location[person] = location;
-            _infectiousness[person] = _epidemic.Infectiousness(person, step);
+            var location = _location[person];
             if (!location.IsSomewhere)
             {
                 continue;

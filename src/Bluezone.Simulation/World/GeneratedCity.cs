@@ -189,6 +189,14 @@ public sealed class GeneratedCity : Whereabouts
     /// <summary>At home people move about every hour; at night (22:00–07:00) they keep one spot.</summary>
     private Location HomeSpot(int home, int person, int day, int minute)
     {
+        var spots = SpotsAt(day, minute);
+        return new Location(home, spots.X[person], spots.Y[person]);
+    }
+
+    public override void PrepareStep(int day, int minute) => SpotsAt(day, minute);
+
+    private HomeSpots SpotsAt(int day, int minute)
+    {
         var hour = minute / 60;
         var slot = hour is >= 22 or < 7 ? -1 : hour;
         var spots = _homeSpots;
@@ -198,7 +206,7 @@ public sealed class GeneratedCity : Whereabouts
             _homeSpots = spots;
         }
 
-        return new Location(home, spots.X[person], spots.Y[person]);
+        return spots;
     }
 
     private Location Desk(int person, double spacing, int columns)

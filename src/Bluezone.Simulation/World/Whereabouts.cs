@@ -24,4 +24,13 @@ public abstract class Whereabouts
 
     /// <summary>Where <paramref name="person"/> is when staying home all day (quarantine, isolation).</summary>
     public abstract Location AtHome(int person, int day, int minute);
+
+    /// <summary>
+    /// Called once before everyone is located at <paramref name="minute"/> of <paramref name="day"/>, possibly
+    /// from several threads: a world that shares work between people (spots drawn for the whole city) does it
+    /// here, once, instead of in the first <see cref="Locate"/> of each thread.
+    /// </summary>
+    public virtual void PrepareStep(int day, int minute)
+    {
+    }
 }
