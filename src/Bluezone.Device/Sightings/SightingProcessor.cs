@@ -367,15 +367,17 @@ public sealed class SightingProcessor
         // A stable order makes linking (and ids) independent of dictionary layout. Sightings arrive in time
         // order, so the RPIs are usually in order of first sighting already: checked in one pass.
         var observations = CollectionsMarshal.AsSpan(_observations);
-        var comparer = default(ByFirstSighting);
         for (var i = 1; i < observations.Length; i++)
         {
-            if (comparer.Compare(observations[i - 1], observations[i]) > 0)
+            if (ByFirstSighting(observations[i - 1], observations[i]) > 0)
             {
-                observations.Sort(comparer);
+                // A method group of a static method is cached: sorting with a struct IComparer would box it and
+                // make a delegate at every call. The order is total (one observation per RPI), so it is the same.
+                observations.Sort(ByFirstSighting);
                 break;
             }
         }
+
         var otherClose = 0;
         if (_otherAddresses.Count > 0)
         {
@@ -416,11 +418,8 @@ public sealed class SightingProcessor
         _log.Record(summary, CollectionsMarshal.AsSpan(_instances), CollectionsMarshal.AsSpan(_updates));
     }
 
-    private readonly struct ByFirstSighting : IComparer<RpiObservation>
-    {
-        public int Compare(RpiObservation a, RpiObservation b) =>
-            a.FirstUnixMs != b.FirstUnixMs ? a.FirstUnixMs.CompareTo(b.FirstUnixMs) : a.Rpi.CompareTo(b.Rpi);
-    }
+    private static int ByFirstSighting(RpiObservation a, RpiObservation b) =>
+        a.FirstUnixMs != b.FirstUnixMs ? a.FirstUnixMs.CompareTo(b.FirstUnixMs) : a.Rpi.CompareTo(b.Rpi);
 
     /// <summary>What a run of sightings adds to one scan.</summary>
     private struct RunPart
