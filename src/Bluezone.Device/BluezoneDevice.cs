@@ -5,6 +5,7 @@ using Bluezone.Device.Proximity;
 using Bluezone.Device.Radio;
 using Bluezone.Device.Sightings;
 using Bluezone.Device.Storage;
+using Bluezone.Protocol.Advertising;
 using Bluezone.Protocol.Keys;
 
 namespace Bluezone.Device;
@@ -24,7 +25,6 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
     private readonly DeviceOptions _options;
     private readonly Random _jitter;
     private readonly SightingProcessor _processor;
-    private Broadcast? _advertised;
     private bool _scanning;
 
     // Pump runs more than a thousand times a simulated day per phone, so its times are UTC ticks: comparing
@@ -33,8 +33,8 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
     private long _nextScanTicks = long.MinValue; // scan at start-up, then on the duty cycle
     private long _purgedFromTicks; // the UTC day last purged, [from, until); empty before the first purge
     private long _purgedUntilTicks;
-    private long _advertisedSinceTicks; // _advertised is what RotatingIdentity.At gives within [since, until)
-    private long _advertisedUntilTicks;
+    private OnAir _advertised; // what RotatingIdentity gives within its [since, until); Rotation 0: nothing yet
+    private Broadcast? _advertisedBroadcast; // _advertised as CurrentBroadcast shows it, made when first asked
     private long _scansFlushed;
     private bool _foreground;
     private bool _disposed;
@@ -76,7 +76,7 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
     public RotatingIdentity Identity { get; }
 
     /// <summary>What is on the air now; null before the first <see cref="Pump"/>.</summary>
-    public Broadcast? CurrentBroadcast => _advertised;
+    public Broadcast? CurrentBroadcast => _advertised.Rotation == 0 ? null : _advertisedBroadcast ??= _advertised.ToBroadcast();
 
     public SightingProcessor Sightings => _processor;
 
@@ -108,17 +108,19 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
             _purgedUntilTicks = _purgedFromTicks + TimeSpan.TicksPerDay;
         }
 
-        if (ticks < _advertisedSinceTicks || ticks >= _advertisedUntilTicks)
+        if (ticks < _advertised.SinceTicks || ticks >= _advertised.UntilTicks)
         {
-            var broadcast = Identity.At(now);
-            if (!ReferenceEquals(broadcast, _advertised))
+            var onAir = Identity.OnAirAt(ticks);
+            if (onAir.Rotation != _advertised.Rotation)
             {
-                _radio.StartAdvertising(broadcast.Advertisement.ToArray(), broadcast.Address, _options.Identity.AdvertisingInterval);
-                _advertised = broadcast;
+                // The radio copies the payload: it is written on the stack, not into an array per rotation.
+                Span<byte> payload = stackalloc byte[BluezoneAdvertisement.Length];
+                onAir.Advertisement.WriteTo(payload);
+                _radio.StartAdvertising(payload, onAir.Address, _options.Identity.AdvertisingInterval);
+                _advertisedBroadcast = null;
             }
 
-            _advertisedSinceTicks = broadcast.Since.UtcTicks;
-            _advertisedUntilTicks = broadcast.Until.UtcTicks;
+            _advertised = onAir;
         }
 
         if (_scanning && !_foreground && ticks >= _scanEndTicks)
@@ -151,7 +153,7 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
             _scansFlushed = _processor.ScansClosed;
         }
 
-        var next = _advertisedUntilTicks;
+        var next = _advertised.UntilTicks;
         var scanDue = _foreground ? long.MaxValue : _scanning ? _scanEndTicks : _nextScanTicks;
         next = Math.Min(next, Math.Min(scanDue, _processor.ScanCloseDueTicks));
         return next <= ticks ? now : new DateTimeOffset(next, TimeSpan.Zero);
@@ -192,8 +194,8 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
         _processor.Reset();
         Identity.Reset();
         OwnKeys.Reload();
-        _advertised = null;
-        _advertisedSinceTicks = _advertisedUntilTicks = 0;
+        _advertised = default;
+        _advertisedBroadcast = null;
         _purgedFromTicks = _purgedUntilTicks = 0;
     }
 
