@@ -78,9 +78,10 @@ internal sealed class EncounterLinker
     private readonly List<int> _freshTracks = [];
     private readonly List<int> _observed = [];
     private readonly List<long> _packedPairs = [];
-    private Silence[] _silences = new Silence[64];
-    private int[] _byAttenuation = new int[64];
-    private readonly int[] _attenuationStarts = new int[257];
+    // Scratch of the pair test, grown on first need: a city holds a linker per phone, most never crowded.
+    private Silence[] _silences = [];
+    private int[] _byAttenuation = [];
+    private int[] _attenuationStarts = [];
     private long _oldestLastMs = long.MaxValue; // no track was last heard earlier (a lower bound)
 
     public EncounterLinker(EncounterOptions options, ProximityOptions proximity)
@@ -246,7 +247,7 @@ internal sealed class EncounterLinker
         var predecessors = CollectionsMarshal.AsSpan(_predecessors);
         if (_silences.Length < predecessors.Length)
         {
-            _silences = new Silence[Math.Max(predecessors.Length, _silences.Length * 2)];
+            _silences = new Silence[Math.Max(Math.Max(predecessors.Length, 16), _silences.Length * 2)];
         }
 
         var silences = _silences.AsSpan(0, predecessors.Length);
@@ -282,6 +283,11 @@ internal sealed class EncounterLinker
         {
             // Crowded: only predecessors within the allowed attenuation difference are tested. The candidates
             // are the same as testing all of them, and their sort (a total order) makes the outcome the same.
+            if (_attenuationStarts.Length == 0)
+            {
+                _attenuationStarts = new int[257];
+            }
+
             var starts = _attenuationStarts.AsSpan();
             starts.Clear();
             foreach (var silence in silences)
