@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
 using Bluezone.Device.Encounters;
 using Bluezone.Device.Encounters.Internal;
@@ -34,7 +35,11 @@ public sealed class SightingProcessor
 
     private const int IndexedFrom = 16;
 
-    private readonly Dictionary<RollingProximityIdentifier, int> _rpis = []; // RPI → its slot in _aggregates, from IndexedFrom RPIs on
+    // RPI → its slot in _aggregates + 1 (0: empty), from IndexedFrom RPIs on: open addressing with linear
+    // probing over ints, cleared at each scan's close and never shrunk (a crowd's table is a few KB of ints).
+    private int[] _rpiIndex = [];
+    private int _rpiIndexShift;
+    private bool _indexed;
     private readonly List<RpiAggregate> _aggregates = [];
     private readonly Dictionary<BluetoothAddress, int> _otherAddresses = [];
     private readonly List<RpiObservation> _observations = [];
@@ -243,7 +248,8 @@ public sealed class SightingProcessor
     private int SlotOf(in BluezoneAdvertisement advertisement, in RunPart part)
     {
         var aggregates = CollectionsMarshal.AsSpan(_aggregates);
-        if (_rpis.Count == 0)
+        var slot = aggregates.Length;
+        if (!_indexed)
         {
             // A background scan hears a handful of RPIs: looking along them beats hashing. A crowded scan
             // (continuous scanning in a crowd) switches to the table once, at IndexedFrom RPIs.
@@ -255,28 +261,78 @@ public sealed class SightingProcessor
                 }
             }
 
-            if (aggregates.Length >= IndexedFrom)
+            if (aggregates.Length < IndexedFrom)
             {
-                for (var i = 0; i < aggregates.Length; i++)
-                {
-                    _rpis.Add(aggregates[i].Rpi, i);
-                }
+                return AddAggregate(advertisement, part);
             }
+
+            _indexed = true;
+            IndexAggregates();
         }
 
-        if (_rpis.Count > 0)
+        if ((aggregates.Length + 1) * 2 > _rpiIndex.Length)
         {
-            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_rpis, advertisement.Rpi, out var exists);
-            if (exists)
-            {
-                return slot;
-            }
-
-            slot = aggregates.Length;
+            IndexAggregates(); // at most half full, so a probe ends soon at an empty entry
         }
 
+        var mask = _rpiIndex.Length - 1;
+        var probe = RpiHome(advertisement.Rpi);
+        for (; _rpiIndex[probe] != 0; probe = (probe + 1) & mask)
+        {
+            if (aggregates[_rpiIndex[probe] - 1].Rpi == advertisement.Rpi)
+            {
+                return _rpiIndex[probe] - 1;
+            }
+        }
+
+        _rpiIndex[probe] = slot + 1;
+        return AddAggregate(advertisement, part);
+    }
+
+    private int AddAggregate(in BluezoneAdvertisement advertisement, in RunPart part)
+    {
         _aggregates.Add(new RpiAggregate { Rpi = advertisement.Rpi, Aem = advertisement.Aem, FirstMs = part.FirstMs, LastMs = part.LastMs, Min = part.Min });
-        return aggregates.Length;
+        return _aggregates.Count - 1;
+    }
+
+    /// <summary>Indexes every aggregate of the open scan afresh, in a table at least twice as large as they are many.</summary>
+    private void IndexAggregates()
+    {
+        var aggregates = CollectionsMarshal.AsSpan(_aggregates);
+        var length = Math.Max(64, (int)BitOperations.RoundUpToPowerOf2((uint)(aggregates.Length + 1) * 2));
+        if (_rpiIndex.Length < length)
+        {
+            _rpiIndex = new int[length];
+            _rpiIndexShift = 64 - BitOperations.Log2((uint)length);
+        }
+        else
+        {
+            Array.Clear(_rpiIndex);
+        }
+
+        var mask = _rpiIndex.Length - 1;
+        for (var slot = 0; slot < aggregates.Length; slot++)
+        {
+            var i = RpiHome(aggregates[slot].Rpi);
+            while (_rpiIndex[i] != 0)
+            {
+                i = (i + 1) & mask;
+            }
+
+            _rpiIndex[i] = slot + 1;
+        }
+    }
+
+    private int RpiHome(RollingProximityIdentifier rpi) =>
+        (int)(((rpi.High ^ rpi.Low) * 0x9E37_79B9_7F4A_7C15UL) >> _rpiIndexShift); // Fibonacci hashing: the top bits
+
+    private void ClearRpiIndex()
+    {
+        if (_indexed)
+        {
+            _indexed = false;
+            Array.Clear(_rpiIndex);
+        }
     }
 
     private void WritePendingOther()
@@ -334,7 +390,7 @@ public sealed class SightingProcessor
     public void Reset()
     {
         _scanOpen = false;
-        _rpis.Clear();
+        ClearRpiIndex();
         _aggregates.Clear();
         _lastSlot = -1;
         _hasPendingOther = false;
@@ -399,16 +455,7 @@ public sealed class SightingProcessor
         var summary = new ScanSummary(_scanStartMs, _scanLastMs, sinceLast, heard, _otherAddresses.Count, otherClose);
         _aggregates.Clear();
         _lastSlot = -1;
-        if (_rpis.Count > 0)
-        {
-            _rpis.Clear();
-        }
-
-        if (_rpis.EnsureCapacity(0) > 4 * Math.Max(heard, 16))
-        {
-            // Clear() wipes the whole table: after one crowded scan, every later crowded scan would pay for the crowd.
-            _rpis.TrimExcess(Math.Max(heard, 16));
-        }
+        ClearRpiIndex();
 
         if (_otherAddresses.Count > 0)
         {
