@@ -39,6 +39,14 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
     private bool _foreground;
     private bool _disposed;
 
+    // The duty cycle, read once from the options: each phone of a simulated city has its own options objects,
+    // and reading them at every wake touched cache lines of their own.
+    private readonly long _scanWindowTicks;
+    private readonly long _scanPeriodMinMs;
+    private readonly long _scanPeriodMaxMs;
+    private readonly TimeSpan _advertisingInterval;
+    private readonly bool _closeScanWhenScanningStops;
+
     /// <param name="store">The device's store; the caller keeps ownership.</param>
     /// <param name="calibration">The calibration table; null for the documented defaults.</param>
     /// <param name="jitter">Draws rotation offsets and scan periods; null for a non-deterministic one.</param>
@@ -66,6 +74,11 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
         var metadata = AdvertisementMetadata.ForTxPower(Calibration.TxPowerDbm, Calibration.Confidence);
         Identity = new RotatingIdentity(OwnKeys, metadata, _options.Identity, _jitter, secrets);
         _processor = new SightingProcessor(store, Calibration, _options.Sightings, _options.Encounters, _options.Proximity);
+        _scanWindowTicks = _options.Identity.ScanWindow.Ticks;
+        _scanPeriodMinMs = (long)_options.Identity.ScanPeriodMin.TotalMilliseconds;
+        _scanPeriodMaxMs = (long)_options.Identity.ScanPeriodMax.TotalMilliseconds;
+        _advertisingInterval = _options.Identity.AdvertisingInterval;
+        _closeScanWhenScanningStops = _options.Sightings.CloseScanWhenScanningStops;
     }
 
     /// <summary>This phone's calibration (its tx power goes into every AEM; its RSSI correction into every attenuation).</summary>
@@ -116,7 +129,7 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
                 // The radio copies the payload: it is written on the stack, not into an array per rotation.
                 Span<byte> payload = stackalloc byte[BluezoneAdvertisement.Length];
                 onAir.Advertisement.WriteTo(payload);
-                _radio.StartAdvertising(payload, onAir.Address, _options.Identity.AdvertisingInterval);
+                _radio.StartAdvertising(payload, onAir.Address, _advertisingInterval);
                 _advertisedBroadcast = null;
             }
 
@@ -127,7 +140,7 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
         {
             _radio.StopScanning();
             _scanning = false;
-            if (_options.Sightings.CloseScanWhenScanningStops)
+            if (_closeScanWhenScanningStops)
             {
                 // The radio hears nothing more until the next scan, at least ScanPeriodMin away: the scan is
                 // over, so it is closed now rather than when the scan gap has passed (one wake less per scan).
@@ -139,10 +152,8 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
         {
             _radio.StartScanning(this);
             _scanning = true;
-            _scanEndTicks = ticks + _options.Identity.ScanWindow.Ticks;
-            var min = (long)_options.Identity.ScanPeriodMin.TotalMilliseconds;
-            var max = (long)_options.Identity.ScanPeriodMax.TotalMilliseconds;
-            _nextScanTicks = ticks + ((min + _jitter.NextInt64(max - min + 1)) * TimeSpan.TicksPerMillisecond);
+            _scanEndTicks = ticks + _scanWindowTicks;
+            _nextScanTicks = ticks + ((_scanPeriodMinMs + _jitter.NextInt64(_scanPeriodMaxMs - _scanPeriodMinMs + 1)) * TimeSpan.TicksPerMillisecond);
         }
 
         _processor.AdvanceTo(now);

@@ -22,8 +22,6 @@ namespace Bluezone.Device.Sightings;
 public sealed class SightingProcessor
 {
     private readonly SightingOptions _options;
-    private readonly EncounterOptions _encounterOptions;
-    private readonly ProximityOptions _proximity;
     private readonly DeviceCalibration _ownCalibration;
     private readonly IContactLog _log;
     private readonly EncounterLinker _linker;
@@ -32,6 +30,13 @@ public sealed class SightingProcessor
     private readonly LiveView _live;
     private readonly long _scanGapMs;
     private readonly long _maxScanMs;
+
+    // More options read once (see EncounterLinker: a set of options objects per phone in a simulated city).
+    private readonly int _defaultSenderTxPowerDbm;
+    private readonly int _firstScanSeconds;
+    private readonly int _maxSecondsSinceLastScan;
+    private readonly long _linkWindowMs;
+    private readonly int _closeMaxDb; // ProximityOptions.IsClose: at most this attenuation
 
     private const int IndexedFrom = 16;
 
@@ -78,17 +83,22 @@ public sealed class SightingProcessor
     {
         ArgumentNullException.ThrowIfNull(log);
         _options = options ?? new SightingOptions();
-        _encounterOptions = encounterOptions ?? new EncounterOptions();
-        _proximity = proximity ?? new ProximityOptions();
+        encounterOptions ??= new EncounterOptions();
+        proximity ??= new ProximityOptions();
         _options.Validate();
-        _encounterOptions.Validate();
-        _proximity.Validate();
+        encounterOptions.Validate();
+        proximity.Validate();
         _log = log;
         _ownCalibration = ownCalibration;
-        _linker = new EncounterLinker(_encounterOptions, _proximity);
-        _live = new LiveView(_proximity);
+        _linker = new EncounterLinker(encounterOptions, proximity);
+        _live = new LiveView(proximity);
         _scanGapMs = (long)_options.ScanGap.TotalMilliseconds;
         _maxScanMs = (long)_options.MaxScanDuration.TotalMilliseconds;
+        _defaultSenderTxPowerDbm = _options.DefaultSenderTxPowerDbm;
+        _firstScanSeconds = _options.FirstScanSeconds;
+        _maxSecondsSinceLastScan = _options.MaxSecondsSinceLastScan;
+        _linkWindowMs = (long)encounterOptions.LinkWindow.TotalMilliseconds;
+        _closeMaxDb = proximity.NearMaxDb;
         _nextEncounterId = log.NextEncounterId;
     }
 
@@ -147,7 +157,7 @@ public sealed class SightingProcessor
         }
 
         var address = run[0].Address;
-        var txPower = _options.DefaultSenderTxPowerDbm;
+        var txPower = _defaultSenderTxPowerDbm;
         var part = RunPart.Empty;
         long newestMs = long.MinValue;
         var newestAttenuation = 0;
@@ -409,8 +419,8 @@ public sealed class SightingProcessor
         _scanOpen = false;
         WritePendingOther();
         var sinceLast = _previousScanStartMs == long.MinValue
-            ? _options.FirstScanSeconds
-            : (int)Math.Clamp((_scanStartMs - _previousScanStartMs + 500) / 1000, 1, _options.MaxSecondsSinceLastScan);
+            ? _firstScanSeconds
+            : (int)Math.Clamp((_scanStartMs - _previousScanStartMs + 500) / 1000, 1, _maxSecondsSinceLastScan);
         _previousScanStartMs = _scanStartMs;
 
         _observations.Clear();
@@ -439,7 +449,7 @@ public sealed class SightingProcessor
         {
             foreach (var attenuation in _otherAddresses.Values)
             {
-                otherClose += _proximity.IsClose(attenuation) ? 1 : 0;
+                otherClose += attenuation <= _closeMaxDb ? 1 : 0;
             }
         }
 
@@ -447,7 +457,7 @@ public sealed class SightingProcessor
         _updates.Clear();
         _scanSequence++;
         _linker.OnScan(_scanSequence, _scanStartMs, sinceLast, _observations, ref _nextEncounterId, _instances, _updates);
-        var linkWindowMs = (long)_encounterOptions.LinkWindow.TotalMilliseconds;
+        var linkWindowMs = _linkWindowMs;
         _others.OnScan(_scanStartMs, _scanLastMs, sinceLast, _otherAddresses.Count, linkWindowMs, ref _nextEncounterId, _updates);
         _closeOthers.OnScan(_scanStartMs, _scanLastMs, sinceLast, otherClose, linkWindowMs, ref _nextEncounterId, _updates);
 

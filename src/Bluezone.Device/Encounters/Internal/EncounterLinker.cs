@@ -47,8 +47,14 @@ internal sealed class EncounterLinker
     private const long IntervalMs = 600_000;
     private const int None = -1;
 
-    private readonly EncounterOptions _options;
-    private readonly ProximityOptions _proximity;
+    // The options, read once: a city holds a set of options objects per phone, and reading them at every
+    // scan touched cache lines of their own (options are validated at start and not changed afterwards).
+    private readonly long _linkWindowMs;
+    private readonly int _maxMissedScans;
+    private readonly int _maxDifferenceDb;
+    private readonly long _clockSkewMs;
+    private readonly long _rotationOffsetMs;
+    private readonly int _closeMaxDb; // ProximityOptions.IsClose: at most this attenuation
 
     // Tracks and encounters are structs in slot arrays, linked by index, never objects: a phone keeps them for
     // minutes, and in a simulated city every new RPI made a long-lived object point at a young one, so every
@@ -86,8 +92,12 @@ internal sealed class EncounterLinker
 
     public EncounterLinker(EncounterOptions options, ProximityOptions proximity)
     {
-        _options = options;
-        _proximity = proximity;
+        _linkWindowMs = (long)options.LinkWindow.TotalMilliseconds;
+        _maxMissedScans = options.MaxMissedScans;
+        _maxDifferenceDb = options.MaxAttenuationDifferenceDb;
+        _clockSkewMs = (long)options.ClockSkewAllowance.TotalMilliseconds;
+        _rotationOffsetMs = (long)options.RotationOffsetAllowance.TotalMilliseconds;
+        _closeMaxDb = proximity.NearMaxDb;
     }
 
     /// <summary>RPIs still remembered (each within the link window of now).</summary>
@@ -116,7 +126,7 @@ internal sealed class EncounterLinker
         List<ScanInstance> instances,
         List<EncounterDay> updates)
     {
-        var linkWindowMs = (long)_options.LinkWindow.TotalMilliseconds;
+        var linkWindowMs = _linkWindowMs;
         Forget(scanStartMs - linkWindowMs);
 
         // Known RPIs first, so a predecessor heard later in this very scan is no longer "gone".
@@ -178,7 +188,7 @@ internal sealed class EncounterLinker
                 encounter.Touched = true;
             }
 
-            if (!encounter.CloseInLastScan && _proximity.IsClose(observation.TypicalAttenuation))
+            if (!encounter.CloseInLastScan && observation.TypicalAttenuation <= _closeMaxDb)
             {
                 encounter.CloseInLastScan = true;
                 encounter.CloseSeconds += seconds;
@@ -211,7 +221,7 @@ internal sealed class EncounterLinker
         // RPI of this scan that went silent before another one appeared.
         // Tracks that already have a successor, or were last heard too many scans ago, cannot be chosen: they are
         // left out once here rather than tested against every new RPI.
-        var earliestScan = scanSequence - 1 - _options.MaxMissedScans;
+        var earliestScan = scanSequence - 1 - _maxMissedScans;
         _predecessors.Clear();
         var tracks = _tracks.AsSpan(0, _trackEnd);
         for (var slot = 0; slot < tracks.Length; slot++)
@@ -258,9 +268,9 @@ internal sealed class EncounterLinker
         }
 
         var freshTracks = CollectionsMarshal.AsSpan(_freshTracks);
-        var maxDifference = _options.MaxAttenuationDifferenceDb;
-        var skew = (long)_options.ClockSkewAllowance.TotalMilliseconds;
-        var offset = (long)_options.RotationOffsetAllowance.TotalMilliseconds;
+        var maxDifference = _maxDifferenceDb;
+        var skew = _clockSkewMs;
+        var offset = _rotationOffsetMs;
 
         // A candidate's (score, predecessor, new RPI) fits one long in any realistic scan; sorting longs is
         // the same order as ByScore without a comparer call per comparison.
