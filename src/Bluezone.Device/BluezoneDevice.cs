@@ -5,6 +5,7 @@ using Bluezone.Device.Proximity;
 using Bluezone.Device.Radio;
 using Bluezone.Device.Sightings;
 using Bluezone.Device.Storage;
+using Bluezone.Protocol.Advertising;
 using Bluezone.Protocol.Keys;
 
 namespace Bluezone.Device;
@@ -24,7 +25,6 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
     private readonly DeviceOptions _options;
     private readonly Random _jitter;
     private readonly SightingProcessor _processor;
-    private Broadcast? _advertised;
     private bool _scanning;
 
     // Pump runs more than a thousand times a simulated day per phone, so its times are UTC ticks: comparing
@@ -33,11 +33,19 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
     private long _nextScanTicks = long.MinValue; // scan at start-up, then on the duty cycle
     private long _purgedFromTicks; // the UTC day last purged, [from, until); empty before the first purge
     private long _purgedUntilTicks;
-    private long _advertisedSinceTicks; // _advertised is what RotatingIdentity.At gives within [since, until)
-    private long _advertisedUntilTicks;
+    private OnAir _advertised; // what RotatingIdentity gives within its [since, until); Rotation 0: nothing yet
+    private Broadcast? _advertisedBroadcast; // _advertised as CurrentBroadcast shows it, made when first asked
     private long _scansFlushed;
     private bool _foreground;
     private bool _disposed;
+
+    // The duty cycle, read once from the options: each phone of a simulated city has its own options objects,
+    // and reading them at every wake touched cache lines of their own.
+    private readonly long _scanWindowTicks;
+    private readonly long _scanPeriodMinMs;
+    private readonly long _scanPeriodMaxMs;
+    private readonly TimeSpan _advertisingInterval;
+    private readonly bool _closeScanWhenScanningStops;
 
     /// <param name="store">The device's store; the caller keeps ownership.</param>
     /// <param name="calibration">The calibration table; null for the documented defaults.</param>
@@ -66,6 +74,11 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
         var metadata = AdvertisementMetadata.ForTxPower(Calibration.TxPowerDbm, Calibration.Confidence);
         Identity = new RotatingIdentity(OwnKeys, metadata, _options.Identity, _jitter, secrets);
         _processor = new SightingProcessor(store, Calibration, _options.Sightings, _options.Encounters, _options.Proximity);
+        _scanWindowTicks = _options.Identity.ScanWindow.Ticks;
+        _scanPeriodMinMs = (long)_options.Identity.ScanPeriodMin.TotalMilliseconds;
+        _scanPeriodMaxMs = (long)_options.Identity.ScanPeriodMax.TotalMilliseconds;
+        _advertisingInterval = _options.Identity.AdvertisingInterval;
+        _closeScanWhenScanningStops = _options.Sightings.CloseScanWhenScanningStops;
     }
 
     /// <summary>This phone's calibration (its tx power goes into every AEM; its RSSI correction into every attenuation).</summary>
@@ -76,7 +89,7 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
     public RotatingIdentity Identity { get; }
 
     /// <summary>What is on the air now; null before the first <see cref="Pump"/>.</summary>
-    public Broadcast? CurrentBroadcast => _advertised;
+    public Broadcast? CurrentBroadcast => _advertised.Rotation == 0 ? null : _advertisedBroadcast ??= _advertised.ToBroadcast();
 
     public SightingProcessor Sightings => _processor;
 
@@ -108,24 +121,26 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
             _purgedUntilTicks = _purgedFromTicks + TimeSpan.TicksPerDay;
         }
 
-        if (ticks < _advertisedSinceTicks || ticks >= _advertisedUntilTicks)
+        if (ticks < _advertised.SinceTicks || ticks >= _advertised.UntilTicks)
         {
-            var broadcast = Identity.At(now);
-            if (!ReferenceEquals(broadcast, _advertised))
+            var onAir = Identity.OnAirAt(ticks);
+            if (onAir.Rotation != _advertised.Rotation)
             {
-                _radio.StartAdvertising(broadcast.Advertisement.ToArray(), broadcast.Address, _options.Identity.AdvertisingInterval);
-                _advertised = broadcast;
+                // The radio copies the payload: it is written on the stack, not into an array per rotation.
+                Span<byte> payload = stackalloc byte[BluezoneAdvertisement.Length];
+                onAir.Advertisement.WriteTo(payload);
+                _radio.StartAdvertising(payload, onAir.Address, _advertisingInterval);
+                _advertisedBroadcast = null;
             }
 
-            _advertisedSinceTicks = broadcast.Since.UtcTicks;
-            _advertisedUntilTicks = broadcast.Until.UtcTicks;
+            _advertised = onAir;
         }
 
         if (_scanning && !_foreground && ticks >= _scanEndTicks)
         {
             _radio.StopScanning();
             _scanning = false;
-            if (_options.Sightings.CloseScanWhenScanningStops)
+            if (_closeScanWhenScanningStops)
             {
                 // The radio hears nothing more until the next scan, at least ScanPeriodMin away: the scan is
                 // over, so it is closed now rather than when the scan gap has passed (one wake less per scan).
@@ -137,10 +152,8 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
         {
             _radio.StartScanning(this);
             _scanning = true;
-            _scanEndTicks = ticks + _options.Identity.ScanWindow.Ticks;
-            var min = (long)_options.Identity.ScanPeriodMin.TotalMilliseconds;
-            var max = (long)_options.Identity.ScanPeriodMax.TotalMilliseconds;
-            _nextScanTicks = ticks + ((min + _jitter.NextInt64(max - min + 1)) * TimeSpan.TicksPerMillisecond);
+            _scanEndTicks = ticks + _scanWindowTicks;
+            _nextScanTicks = ticks + ((_scanPeriodMinMs + _jitter.NextInt64(_scanPeriodMaxMs - _scanPeriodMinMs + 1)) * TimeSpan.TicksPerMillisecond);
         }
 
         _processor.AdvanceTo(now);
@@ -151,7 +164,7 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
             _scansFlushed = _processor.ScansClosed;
         }
 
-        var next = _advertisedUntilTicks;
+        var next = _advertised.UntilTicks;
         var scanDue = _foreground ? long.MaxValue : _scanning ? _scanEndTicks : _nextScanTicks;
         next = Math.Min(next, Math.Min(scanDue, _processor.ScanCloseDueTicks));
         return next <= ticks ? now : new DateTimeOffset(next, TimeSpan.Zero);
@@ -192,8 +205,8 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
         _processor.Reset();
         Identity.Reset();
         OwnKeys.Reload();
-        _advertised = null;
-        _advertisedSinceTicks = _advertisedUntilTicks = 0;
+        _advertised = default;
+        _advertisedBroadcast = null;
         _purgedFromTicks = _purgedUntilTicks = 0;
     }
 

@@ -11,6 +11,18 @@ namespace Bluezone.Device.Identity;
 public sealed record Broadcast(IntervalNumber Interval, BluezoneAdvertisement Advertisement, BluetoothAddress Address, DateTimeOffset Since, DateTimeOffset Until);
 
 /// <summary>
+/// A <see cref="Broadcast"/> as a value, its times in UTC ticks: what the device needs at each rotation. A
+/// device rotates 144 times a day and keeps what it broadcasts for its whole life, so an object per rotation
+/// was a young object held by an old one at every rotation of every phone of a simulated city.
+/// </summary>
+/// <param name="Rotation">Counts the broadcasts made by one <see cref="RotatingIdentity"/>: a new value is a new broadcast.</param>
+internal readonly record struct OnAir(IntervalNumber Interval, BluezoneAdvertisement Advertisement, BluetoothAddress Address, long SinceTicks, long UntilTicks, long Rotation)
+{
+    public Broadcast ToBroadcast() =>
+        new(Interval, Advertisement, Address, new DateTimeOffset(SinceTicks, TimeSpan.Zero), new DateTimeOffset(UntilTicks, TimeSpan.Zero));
+}
+
+/// <summary>
 /// The phone's current identity on the air: the RPI of the current interval with its AEM (metadata carrying
 /// the phone's calibrated transmit power) and a random address. Both change together at each interval
 /// boundary plus a random offset (<see cref="IdentityOptions.MaxRotationOffset"/>); until then the previous
@@ -23,10 +35,17 @@ public sealed class RotatingIdentity
     private readonly Random _jitter;
     private readonly RandomNumberGenerator _addressRandom;
     private readonly long _maxOffsetMs;
-    private readonly Dictionary<int, TimeSpan> _offsets = [];
-    private Broadcast? _current;
-    private long _currentSinceTicks; // _current's [Since, Until) in UTC ticks; empty while _current is null
-    private long _currentUntilTicks;
+
+    // The rotation offsets drawn for the boundaries around now, as a Dictionary<int, TimeSpan> kept them
+    // (same draws, same forgetting) in two small arrays: a handful of entries are looked along, not hashed.
+    private int[] _offsetIntervals = new int[16];
+    private long[] _offsetTicks = new long[16];
+    private int _offsetCount;
+
+    private OnAir _onAir; // [SinceTicks, UntilTicks) is empty (0, 0) until the first broadcast and after a reset
+    private long _rotations;
+    private Broadcast? _current; // a broadcast as At returns it, made on its first request
+    private long _currentRotation; // which broadcast _current is
     private readonly RollingProximityIdentifier[] _dayRpis = new RollingProximityIdentifier[IntervalNumber.PerDay];
     private readonly AssociatedEncryptedMetadata[] _dayAems = new AssociatedEncryptedMetadata[IntervalNumber.PerDay];
     private byte[]? _rpik;
@@ -51,43 +70,82 @@ public sealed class RotatingIdentity
     public AdvertisementMetadata Metadata => _metadata;
 
     /// <summary>When the RPI of <paramref name="interval"/> replaces the previous one: its start plus this boundary's offset.</summary>
-    public DateTimeOffset RotationTime(IntervalNumber interval)
+    public DateTimeOffset RotationTime(IntervalNumber interval) => new(RotationTicks(interval), TimeSpan.Zero);
+
+    /// <summary><see cref="RotationTime"/> in UTC ticks.</summary>
+    private long RotationTicks(IntervalNumber interval) => interval.StartTime.UtcTicks + OffsetTicksOf(interval.Value);
+
+    private long OffsetTicksOf(int interval)
     {
-        if (!_offsets.TryGetValue(interval.Value, out var offset))
+        for (var i = 0; i < _offsetCount; i++)
         {
-            offset = TimeSpan.FromMilliseconds(_maxOffsetMs == 0 ? 0 : _jitter.NextInt64(_maxOffsetMs + 1));
-            _offsets[interval.Value] = offset;
-            if (_offsets.Count > 8)
+            if (_offsetIntervals[i] == interval)
             {
-                // Only the boundaries around now matter; keep the table tiny.
-                foreach (var old in _offsets.Keys)
-                {
-                    if (old < interval.Value - 2)
-                    {
-                        _offsets.Remove(old); // allowed while enumerating a Dictionary
-                    }
-                }
+                return _offsetTicks[i];
             }
         }
 
-        return interval.StartTime + offset;
+        var offset = TimeSpan.FromMilliseconds(_maxOffsetMs == 0 ? 0 : _jitter.NextInt64(_maxOffsetMs + 1)).Ticks;
+        if (_offsetCount == _offsetIntervals.Length)
+        {
+            Array.Resize(ref _offsetIntervals, _offsetCount * 2);
+            Array.Resize(ref _offsetTicks, _offsetCount * 2);
+        }
+
+        _offsetIntervals[_offsetCount] = interval;
+        _offsetTicks[_offsetCount] = offset;
+        _offsetCount++;
+        if (_offsetCount > 8)
+        {
+            // Only the boundaries around now matter; keep the table tiny.
+            var kept = 0;
+            for (var i = 0; i < _offsetCount; i++)
+            {
+                if (_offsetIntervals[i] >= interval - 2)
+                {
+                    _offsetIntervals[kept] = _offsetIntervals[i];
+                    _offsetTicks[kept] = _offsetTicks[i];
+                    kept++;
+                }
+            }
+
+            _offsetCount = kept;
+        }
+
+        return offset;
     }
 
     /// <summary>The broadcast at <paramref name="now"/>; a new address is drawn only when the RPI changes.</summary>
     public Broadcast At(DateTimeOffset now)
     {
-        // The device asks at every wake; the broadcast changes 144 times a day. Ticks, not DateTimeOffsets, are compared.
-        var ticks = now.UtcTicks;
-        if (ticks >= _currentSinceTicks && ticks < _currentUntilTicks)
+        var onAir = OnAirAt(now.UtcTicks);
+        if (_current is null || _currentRotation != onAir.Rotation)
         {
-            return _current!;
+            _current = onAir.ToBroadcast();
+            _currentRotation = onAir.Rotation;
         }
 
+        return _current;
+    }
+
+    /// <summary>
+    /// What is on the air at <paramref name="utcTicks"/>, as <see cref="At"/> without an object: the device asks
+    /// at every rotation and keeps what it gets.
+    /// </summary>
+    internal OnAir OnAirAt(long utcTicks)
+    {
+        // The broadcast changes 144 times a day; between its changes this is two comparisons.
+        if (utcTicks >= _onAir.SinceTicks && utcTicks < _onAir.UntilTicks)
+        {
+            return _onAir;
+        }
+
+        var now = new DateTimeOffset(utcTicks, TimeSpan.Zero);
         var interval = IntervalNumber.FromTime(now);
-        var rotation = RotationTime(interval);
-        var broadcasting = now >= rotation ? interval : interval - 1;
-        var since = now >= rotation ? rotation : RotationTime(interval - 1);
-        var until = now >= rotation ? RotationTime(interval + 1) : rotation;
+        var rotation = RotationTicks(interval);
+        var broadcasting = utcTicks >= rotation ? interval : interval - 1;
+        var since = utcTicks >= rotation ? rotation : RotationTicks(interval - 1);
+        var until = utcTicks >= rotation ? RotationTicks(interval + 1) : rotation;
 
         var key = _keys.KeyFor(broadcasting);
         if (!ReferenceEquals(key, _derivedFrom))
@@ -117,17 +175,16 @@ public sealed class RotatingIdentity
             _metadata.WriteTo(plain);
             aem = KeySchedule.EncryptMetadata(_aemk, rpi, plain);
         }
-        _current = new Broadcast(broadcasting, new BluezoneAdvertisement(rpi, aem), BluetoothAddress.NewNonResolvablePrivate(_addressRandom), since, until);
-        _currentSinceTicks = since.UtcTicks;
-        _currentUntilTicks = until.UtcTicks;
-        return _current;
+
+        _onAir = new OnAir(broadcasting, new BluezoneAdvertisement(rpi, aem), BluetoothAddress.NewNonResolvablePrivate(_addressRandom), since, until, ++_rotations);
+        return _onAir;
     }
 
     /// <summary>Forgets the derived keys and the current broadcast (after a wipe).</summary>
     public void Reset()
     {
         _current = null;
-        _currentSinceTicks = _currentUntilTicks = 0; // an empty range: the next At computes anew
+        _onAir = default; // an empty range: the next At computes anew
         _derivedFrom = null;
         if (_rpik is not null)
         {

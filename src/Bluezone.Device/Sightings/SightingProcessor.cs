@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
 using Bluezone.Device.Encounters;
 using Bluezone.Device.Encounters.Internal;
@@ -21,8 +22,6 @@ namespace Bluezone.Device.Sightings;
 public sealed class SightingProcessor
 {
     private readonly SightingOptions _options;
-    private readonly EncounterOptions _encounterOptions;
-    private readonly ProximityOptions _proximity;
     private readonly DeviceCalibration _ownCalibration;
     private readonly IContactLog _log;
     private readonly EncounterLinker _linker;
@@ -32,9 +31,20 @@ public sealed class SightingProcessor
     private readonly long _scanGapMs;
     private readonly long _maxScanMs;
 
+    // More options read once (see EncounterLinker: a set of options objects per phone in a simulated city).
+    private readonly int _defaultSenderTxPowerDbm;
+    private readonly int _firstScanSeconds;
+    private readonly int _maxSecondsSinceLastScan;
+    private readonly long _linkWindowMs;
+    private readonly int _closeMaxDb; // ProximityOptions.IsClose: at most this attenuation
+
     private const int IndexedFrom = 16;
 
-    private readonly Dictionary<RollingProximityIdentifier, int> _rpis = []; // RPI → its slot in _aggregates, from IndexedFrom RPIs on
+    // RPI → its slot in _aggregates + 1 (0: empty), from IndexedFrom RPIs on: open addressing with linear
+    // probing over ints, cleared at each scan's close and never shrunk (a crowd's table is a few KB of ints).
+    private int[] _rpiIndex = [];
+    private int _rpiIndexShift;
+    private bool _indexed;
     private readonly List<RpiAggregate> _aggregates = [];
     private readonly Dictionary<BluetoothAddress, int> _otherAddresses = [];
     private readonly List<RpiObservation> _observations = [];
@@ -73,17 +83,22 @@ public sealed class SightingProcessor
     {
         ArgumentNullException.ThrowIfNull(log);
         _options = options ?? new SightingOptions();
-        _encounterOptions = encounterOptions ?? new EncounterOptions();
-        _proximity = proximity ?? new ProximityOptions();
+        encounterOptions ??= new EncounterOptions();
+        proximity ??= new ProximityOptions();
         _options.Validate();
-        _encounterOptions.Validate();
-        _proximity.Validate();
+        encounterOptions.Validate();
+        proximity.Validate();
         _log = log;
         _ownCalibration = ownCalibration;
-        _linker = new EncounterLinker(_encounterOptions, _proximity);
-        _live = new LiveView(_proximity);
+        _linker = new EncounterLinker(encounterOptions, proximity);
+        _live = new LiveView(proximity);
         _scanGapMs = (long)_options.ScanGap.TotalMilliseconds;
         _maxScanMs = (long)_options.MaxScanDuration.TotalMilliseconds;
+        _defaultSenderTxPowerDbm = _options.DefaultSenderTxPowerDbm;
+        _firstScanSeconds = _options.FirstScanSeconds;
+        _maxSecondsSinceLastScan = _options.MaxSecondsSinceLastScan;
+        _linkWindowMs = (long)encounterOptions.LinkWindow.TotalMilliseconds;
+        _closeMaxDb = proximity.NearMaxDb;
         _nextEncounterId = log.NextEncounterId;
     }
 
@@ -142,7 +157,7 @@ public sealed class SightingProcessor
         }
 
         var address = run[0].Address;
-        var txPower = _options.DefaultSenderTxPowerDbm;
+        var txPower = _defaultSenderTxPowerDbm;
         var part = RunPart.Empty;
         long newestMs = long.MinValue;
         var newestAttenuation = 0;
@@ -243,7 +258,8 @@ public sealed class SightingProcessor
     private int SlotOf(in BluezoneAdvertisement advertisement, in RunPart part)
     {
         var aggregates = CollectionsMarshal.AsSpan(_aggregates);
-        if (_rpis.Count == 0)
+        var slot = aggregates.Length;
+        if (!_indexed)
         {
             // A background scan hears a handful of RPIs: looking along them beats hashing. A crowded scan
             // (continuous scanning in a crowd) switches to the table once, at IndexedFrom RPIs.
@@ -255,28 +271,78 @@ public sealed class SightingProcessor
                 }
             }
 
-            if (aggregates.Length >= IndexedFrom)
+            if (aggregates.Length < IndexedFrom)
             {
-                for (var i = 0; i < aggregates.Length; i++)
-                {
-                    _rpis.Add(aggregates[i].Rpi, i);
-                }
+                return AddAggregate(advertisement, part);
             }
+
+            _indexed = true;
+            IndexAggregates();
         }
 
-        if (_rpis.Count > 0)
+        if ((aggregates.Length + 1) * 2 > _rpiIndex.Length)
         {
-            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_rpis, advertisement.Rpi, out var exists);
-            if (exists)
-            {
-                return slot;
-            }
-
-            slot = aggregates.Length;
+            IndexAggregates(); // at most half full, so a probe ends soon at an empty entry
         }
 
+        var mask = _rpiIndex.Length - 1;
+        var probe = RpiHome(advertisement.Rpi);
+        for (; _rpiIndex[probe] != 0; probe = (probe + 1) & mask)
+        {
+            if (aggregates[_rpiIndex[probe] - 1].Rpi == advertisement.Rpi)
+            {
+                return _rpiIndex[probe] - 1;
+            }
+        }
+
+        _rpiIndex[probe] = slot + 1;
+        return AddAggregate(advertisement, part);
+    }
+
+    private int AddAggregate(in BluezoneAdvertisement advertisement, in RunPart part)
+    {
         _aggregates.Add(new RpiAggregate { Rpi = advertisement.Rpi, Aem = advertisement.Aem, FirstMs = part.FirstMs, LastMs = part.LastMs, Min = part.Min });
-        return aggregates.Length;
+        return _aggregates.Count - 1;
+    }
+
+    /// <summary>Indexes every aggregate of the open scan afresh, in a table at least twice as large as they are many.</summary>
+    private void IndexAggregates()
+    {
+        var aggregates = CollectionsMarshal.AsSpan(_aggregates);
+        var length = Math.Max(64, (int)BitOperations.RoundUpToPowerOf2((uint)(aggregates.Length + 1) * 2));
+        if (_rpiIndex.Length < length)
+        {
+            _rpiIndex = new int[length];
+            _rpiIndexShift = 64 - BitOperations.Log2((uint)length);
+        }
+        else
+        {
+            Array.Clear(_rpiIndex);
+        }
+
+        var mask = _rpiIndex.Length - 1;
+        for (var slot = 0; slot < aggregates.Length; slot++)
+        {
+            var i = RpiHome(aggregates[slot].Rpi);
+            while (_rpiIndex[i] != 0)
+            {
+                i = (i + 1) & mask;
+            }
+
+            _rpiIndex[i] = slot + 1;
+        }
+    }
+
+    private int RpiHome(RollingProximityIdentifier rpi) =>
+        (int)(((rpi.High ^ rpi.Low) * 0x9E37_79B9_7F4A_7C15UL) >> _rpiIndexShift); // Fibonacci hashing: the top bits
+
+    private void ClearRpiIndex()
+    {
+        if (_indexed)
+        {
+            _indexed = false;
+            Array.Clear(_rpiIndex);
+        }
     }
 
     private void WritePendingOther()
@@ -334,7 +400,7 @@ public sealed class SightingProcessor
     public void Reset()
     {
         _scanOpen = false;
-        _rpis.Clear();
+        ClearRpiIndex();
         _aggregates.Clear();
         _lastSlot = -1;
         _hasPendingOther = false;
@@ -353,8 +419,8 @@ public sealed class SightingProcessor
         _scanOpen = false;
         WritePendingOther();
         var sinceLast = _previousScanStartMs == long.MinValue
-            ? _options.FirstScanSeconds
-            : (int)Math.Clamp((_scanStartMs - _previousScanStartMs + 500) / 1000, 1, _options.MaxSecondsSinceLastScan);
+            ? _firstScanSeconds
+            : (int)Math.Clamp((_scanStartMs - _previousScanStartMs + 500) / 1000, 1, _maxSecondsSinceLastScan);
         _previousScanStartMs = _scanStartMs;
 
         _observations.Clear();
@@ -367,21 +433,23 @@ public sealed class SightingProcessor
         // A stable order makes linking (and ids) independent of dictionary layout. Sightings arrive in time
         // order, so the RPIs are usually in order of first sighting already: checked in one pass.
         var observations = CollectionsMarshal.AsSpan(_observations);
-        var comparer = default(ByFirstSighting);
         for (var i = 1; i < observations.Length; i++)
         {
-            if (comparer.Compare(observations[i - 1], observations[i]) > 0)
+            if (ByFirstSighting(observations[i - 1], observations[i]) > 0)
             {
-                observations.Sort(comparer);
+                // A method group of a static method is cached: sorting with a struct IComparer would box it and
+                // make a delegate at every call. The order is total (one observation per RPI), so it is the same.
+                observations.Sort(ByFirstSighting);
                 break;
             }
         }
+
         var otherClose = 0;
         if (_otherAddresses.Count > 0)
         {
             foreach (var attenuation in _otherAddresses.Values)
             {
-                otherClose += _proximity.IsClose(attenuation) ? 1 : 0;
+                otherClose += attenuation <= _closeMaxDb ? 1 : 0;
             }
         }
 
@@ -389,7 +457,7 @@ public sealed class SightingProcessor
         _updates.Clear();
         _scanSequence++;
         _linker.OnScan(_scanSequence, _scanStartMs, sinceLast, _observations, ref _nextEncounterId, _instances, _updates);
-        var linkWindowMs = (long)_encounterOptions.LinkWindow.TotalMilliseconds;
+        var linkWindowMs = _linkWindowMs;
         _others.OnScan(_scanStartMs, _scanLastMs, sinceLast, _otherAddresses.Count, linkWindowMs, ref _nextEncounterId, _updates);
         _closeOthers.OnScan(_scanStartMs, _scanLastMs, sinceLast, otherClose, linkWindowMs, ref _nextEncounterId, _updates);
 
@@ -397,16 +465,7 @@ public sealed class SightingProcessor
         var summary = new ScanSummary(_scanStartMs, _scanLastMs, sinceLast, heard, _otherAddresses.Count, otherClose);
         _aggregates.Clear();
         _lastSlot = -1;
-        if (_rpis.Count > 0)
-        {
-            _rpis.Clear();
-        }
-
-        if (_rpis.EnsureCapacity(0) > 4 * Math.Max(heard, 16))
-        {
-            // Clear() wipes the whole table: after one crowded scan, every later crowded scan would pay for the crowd.
-            _rpis.TrimExcess(Math.Max(heard, 16));
-        }
+        ClearRpiIndex();
 
         if (_otherAddresses.Count > 0)
         {
@@ -416,11 +475,8 @@ public sealed class SightingProcessor
         _log.Record(summary, CollectionsMarshal.AsSpan(_instances), CollectionsMarshal.AsSpan(_updates));
     }
 
-    private readonly struct ByFirstSighting : IComparer<RpiObservation>
-    {
-        public int Compare(RpiObservation a, RpiObservation b) =>
-            a.FirstUnixMs != b.FirstUnixMs ? a.FirstUnixMs.CompareTo(b.FirstUnixMs) : a.Rpi.CompareTo(b.Rpi);
-    }
+    private static int ByFirstSighting(RpiObservation a, RpiObservation b) =>
+        a.FirstUnixMs != b.FirstUnixMs ? a.FirstUnixMs.CompareTo(b.FirstUnixMs) : a.Rpi.CompareTo(b.Rpi);
 
     /// <summary>What a run of sightings adds to one scan.</summary>
     private struct RunPart

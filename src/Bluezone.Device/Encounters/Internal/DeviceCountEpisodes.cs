@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Bluezone.Device.Encounters.Internal;
 
 /// <summary>
@@ -43,7 +45,7 @@ internal sealed class DeviceCountEpisodes(EncounterKind kind)
                 _levels.Add(new Episode(nextEncounterId++));
             }
 
-            var episode = _levels[level];
+            ref var episode = ref CollectionsMarshal.AsSpan(_levels)[level];
             if (episode.Day != day)
             {
                 episode.Day = day;
@@ -58,16 +60,13 @@ internal sealed class DeviceCountEpisodes(EncounterKind kind)
         }
     }
 
-    private sealed class Episode(long id)
+    /// <summary>A level's episode: a struct in the list, so a level that comes and goes allocates nothing.</summary>
+    private struct Episode(long id)
     {
-        public long Id { get; } = id;
-
-        public int Day { get; set; } = -1;
-
-        public long FirstMs { get; set; }
-
-        public long LastPresentMs { get; set; }
-
-        public int Seconds { get; set; }
+        public readonly long Id = id;
+        public int Day = -1;
+        public long FirstMs;
+        public long LastPresentMs;
+        public int Seconds;
     }
 }

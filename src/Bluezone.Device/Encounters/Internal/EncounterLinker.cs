@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Bluezone.Device.Proximity;
@@ -44,34 +45,72 @@ internal sealed class EncounterLinker
 {
     private const long MsPerDay = 86_400_000;
     private const long IntervalMs = 600_000;
+    private const int None = -1;
 
-    private readonly EncounterOptions _options;
-    private readonly ProximityOptions _proximity;
-    private readonly Dictionary<RollingProximityIdentifier, Track> _tracks = [];
+    // The options, read once: a city holds a set of options objects per phone, and reading them at every
+    // scan touched cache lines of their own (options are validated at start and not changed afterwards).
+    private readonly long _linkWindowMs;
+    private readonly int _maxMissedScans;
+    private readonly int _maxDifferenceDb;
+    private readonly long _clockSkewMs;
+    private readonly long _rotationOffsetMs;
+    private readonly int _closeMaxDb; // ProximityOptions.IsClose: at most this attenuation
+
+    // Tracks and encounters are structs in slot arrays, linked by index, never objects: a phone keeps them for
+    // minutes, and in a simulated city every new RPI made a long-lived object point at a young one, so every
+    // young collection had to scan much of the old heap. These arrays hold no references for the GC to follow
+    // and, once grown to the crowd around, nothing is allocated per RPI.
+    // A freed track slot is reused last-freed-first and the slots are visited in index order, which is exactly
+    // the order a Dictionary<RollingProximityIdentifier, Track> enumerated them in: the predecessors' order
+    // breaks ties between equal candidate scores, so the links (and the encounter ids) stay what they were.
+    private Track[] _tracks = [];
+    private int _trackEnd; // slots [0, _trackEnd) have been used; the free ones are on _freeTracks
+    private int[] _freeTracks = [];
+    private int _freeTrackCount;
+    private int _trackCount;
+    private Encounter[] _encounters = [];
+    private int _encounterEnd;
+    private int[] _freeEncounters = [];
+    private int _freeEncounterCount;
+
+    // RPI → track slot + 1 (0: empty), open addressing with linear probing. RPIs are AES output, so a few of
+    // their bits hash well; probing the table reads one int array and the track's own slot.
+    private int[] _index = [];
+    private int _indexShift;
+
     private readonly List<RpiObservation> _fresh = [];
     private readonly List<Candidate> _pairs = [];
-    private readonly List<Track> _predecessors = [];
-    private readonly List<Track> _freshTracks = [];
-    private readonly List<RollingProximityIdentifier> _stale = [];
-    private readonly List<Track?> _observed = [];
+    private readonly List<int> _predecessors = [];
+    private readonly List<int> _freshTracks = [];
+    private readonly List<int> _observed = [];
     private readonly List<long> _packedPairs = [];
-    private Silence[] _silences = new Silence[64];
-    private int[] _byAttenuation = new int[64];
-    private readonly int[] _attenuationStarts = new int[257];
+    // Scratch of the pair test, grown on first need: a city holds a linker per phone, most never crowded.
+    private Silence[] _silences = [];
+    private int[] _byAttenuation = [];
+    private int[] _attenuationStarts = [];
     private long _oldestLastMs = long.MaxValue; // no track was last heard earlier (a lower bound)
 
     public EncounterLinker(EncounterOptions options, ProximityOptions proximity)
     {
-        _options = options;
-        _proximity = proximity;
+        _linkWindowMs = (long)options.LinkWindow.TotalMilliseconds;
+        _maxMissedScans = options.MaxMissedScans;
+        _maxDifferenceDb = options.MaxAttenuationDifferenceDb;
+        _clockSkewMs = (long)options.ClockSkewAllowance.TotalMilliseconds;
+        _rotationOffsetMs = (long)options.RotationOffsetAllowance.TotalMilliseconds;
+        _closeMaxDb = proximity.NearMaxDb;
     }
 
     /// <summary>RPIs still remembered (each within the link window of now).</summary>
-    public int ActiveTracks => _tracks.Count;
+    public int ActiveTracks => _trackCount;
 
     public void Reset()
     {
-        _tracks.Clear();
+        _trackEnd = 0;
+        _freeTrackCount = 0;
+        _trackCount = 0;
+        _encounterEnd = 0;
+        _freeEncounterCount = 0;
+        Array.Clear(_index);
         _oldestLastMs = long.MaxValue;
     }
 
@@ -87,7 +126,7 @@ internal sealed class EncounterLinker
         List<ScanInstance> instances,
         List<EncounterDay> updates)
     {
-        var linkWindowMs = (long)_options.LinkWindow.TotalMilliseconds;
+        var linkWindowMs = _linkWindowMs;
         Forget(scanStartMs - linkWindowMs);
 
         // Known RPIs first, so a predecessor heard later in this very scan is no longer "gone".
@@ -96,8 +135,10 @@ internal sealed class EncounterLinker
         _observed.Clear();
         foreach (var observation in observations)
         {
-            if (_tracks.TryGetValue(observation.Rpi, out var track))
+            var slot = Find(observation.Rpi);
+            if (slot != None)
             {
+                ref var track = ref _tracks[slot];
                 track.LastScan = scanSequence;
                 track.LastMs = Math.Max(track.LastMs, observation.LastUnixMs);
                 track.Attenuation = observation.TypicalAttenuation;
@@ -107,7 +148,7 @@ internal sealed class EncounterLinker
                 _fresh.Add(observation);
             }
 
-            _observed.Add(track);
+            _observed.Add(slot);
         }
 
         LinkFresh(scanSequence, linkWindowMs, ref nextEncounterId);
@@ -115,15 +156,18 @@ internal sealed class EncounterLinker
         var observed = CollectionsMarshal.AsSpan(_observed);
         for (var i = 0; i < observed.Length; i++)
         {
-            observed[i] ??= _freshTracks[nextFresh++]; // _fresh keeps the observations' order
+            if (observed[i] == None)
+            {
+                observed[i] = _freshTracks[nextFresh++]; // _fresh keeps the observations' order
+            }
         }
 
         var day = (int)(scanStartMs / MsPerDay);
-        for (var i = 0; i < observations.Count; i++)
+        for (var i = 0; i < observed.Length; i++)
         {
             var observation = observations[i];
-            var track = observed[i]!;
-            var encounter = track.Encounter;
+            ref var track = ref _tracks[observed[i]];
+            ref var encounter = ref _encounters[track.Encounter];
             if (encounter.Day != day)
             {
                 encounter.StartDay(day, scanStartMs);
@@ -144,7 +188,7 @@ internal sealed class EncounterLinker
                 encounter.Touched = true;
             }
 
-            if (!encounter.CloseInLastScan && _proximity.IsClose(observation.TypicalAttenuation))
+            if (!encounter.CloseInLastScan && observation.TypicalAttenuation <= _closeMaxDb)
             {
                 encounter.CloseInLastScan = true;
                 encounter.CloseSeconds += seconds;
@@ -154,9 +198,9 @@ internal sealed class EncounterLinker
             instances.Add(new ScanInstance(observation.Rpi, observation.Aem, scanStartMs, observation.TypicalAttenuation, observation.MinAttenuation, seconds, encounter.Id));
         }
 
-        foreach (var track in observed)
+        foreach (var slot in observed)
         {
-            var encounter = track!.Encounter;
+            ref var encounter = ref _encounters[_tracks[slot].Encounter];
             if (encounter.Touched)
             {
                 encounter.Touched = false;
@@ -177,52 +221,71 @@ internal sealed class EncounterLinker
         // RPI of this scan that went silent before another one appeared.
         // Tracks that already have a successor, or were last heard too many scans ago, cannot be chosen: they are
         // left out once here rather than tested against every new RPI.
-        var earliestScan = scanSequence - 1 - _options.MaxMissedScans;
+        var earliestScan = scanSequence - 1 - _maxMissedScans;
         _predecessors.Clear();
-        foreach (var track in _tracks.Values)
+        var tracks = _tracks.AsSpan(0, _trackEnd);
+        for (var slot = 0; slot < tracks.Length; slot++)
         {
-            if (!track.HasSuccessor && track.LastScan >= earliestScan)
+            ref readonly var track = ref tracks[slot];
+            if (track.InUse && !track.HasSuccessor && track.LastScan >= earliestScan)
             {
-                _predecessors.Add(track);
+                _predecessors.Add(slot);
             }
         }
 
+        // The new tracks take their slots now, in the order they are remembered below.
         foreach (var fresh in _fresh)
         {
-            var track = new Track { FirstMs = fresh.FirstUnixMs, LastMs = fresh.LastUnixMs, LastScan = scanSequence, Attenuation = fresh.TypicalAttenuation };
-            _freshTracks.Add(track);
-            _predecessors.Add(track);
+            var slot = NewTrack();
+            _tracks[slot] = new Track
+            {
+                Rpi = fresh.Rpi,
+                FirstMs = fresh.FirstUnixMs,
+                LastMs = fresh.LastUnixMs,
+                LastScan = scanSequence,
+                Attenuation = fresh.TypicalAttenuation,
+                Encounter = None,
+                Predecessor = None,
+                CountedDay = -1,
+                InUse = true,
+            };
+            _freshTracks.Add(slot);
+            _predecessors.Add(slot);
         }
 
         // The predecessors' silence start and signal side by side, so the pair test reads one array.
-        if (_silences.Length < _predecessors.Count)
+        var predecessors = CollectionsMarshal.AsSpan(_predecessors);
+        if (_silences.Length < predecessors.Length)
         {
-            _silences = new Silence[Math.Max(_predecessors.Count, _silences.Length * 2)];
+            _silences = new Silence[Math.Max(Math.Max(predecessors.Length, 16), _silences.Length * 2)];
         }
 
-        var silences = _silences.AsSpan(0, _predecessors.Count);
+        var silences = _silences.AsSpan(0, predecessors.Length);
         for (var p = 0; p < silences.Length; p++)
         {
-            silences[p] = new Silence(_predecessors[p].LastMs, _predecessors[p].Attenuation);
+            ref readonly var track = ref _tracks[predecessors[p]];
+            silences[p] = new Silence(track.LastMs, track.Attenuation);
         }
 
-        var maxDifference = _options.MaxAttenuationDifferenceDb;
-        var skew = (long)_options.ClockSkewAllowance.TotalMilliseconds;
-        var offset = (long)_options.RotationOffsetAllowance.TotalMilliseconds;
+        var freshTracks = CollectionsMarshal.AsSpan(_freshTracks);
+        var maxDifference = _maxDifferenceDb;
+        var skew = _clockSkewMs;
+        var offset = _rotationOffsetMs;
 
         // A candidate's (score, predecessor, new RPI) fits one long in any realistic scan; sorting longs is
         // the same order as ByScore without a comparer call per comparison.
         var packed = (maxDifference * 10_000L) + linkWindowMs < int.MaxValue
-            && _predecessors.Count <= ushort.MaxValue && _freshTracks.Count <= ushort.MaxValue;
+            && predecessors.Length <= ushort.MaxValue && freshTracks.Length <= ushort.MaxValue;
         _pairs.Clear();
         _packedPairs.Clear();
-        if (_freshTracks.Count * silences.Length < 256)
+        if (freshTracks.Length * silences.Length < 256)
         {
-            for (var i = 0; i < _freshTracks.Count; i++)
+            for (var i = 0; i < freshTracks.Length; i++)
             {
+                var fresh = new Arrival(_tracks[freshTracks[i]].FirstMs, _tracks[freshTracks[i]].Attenuation);
                 for (var p = 0; p < silences.Length; p++)
                 {
-                    TestPair(silences, p, i, linkWindowMs, maxDifference, skew, offset, packed);
+                    TestPair(silences[p], fresh, p, i, linkWindowMs, maxDifference, skew, offset, packed);
                 }
             }
         }
@@ -230,6 +293,11 @@ internal sealed class EncounterLinker
         {
             // Crowded: only predecessors within the allowed attenuation difference are tested. The candidates
             // are the same as testing all of them, and their sort (a total order) makes the outcome the same.
+            if (_attenuationStarts.Length == 0)
+            {
+                _attenuationStarts = new int[257];
+            }
+
             var starts = _attenuationStarts.AsSpan();
             starts.Clear();
             foreach (var silence in silences)
@@ -254,14 +322,15 @@ internal sealed class EncounterLinker
                 _byAttenuation[fill[silences[p].Attenuation]++] = p;
             }
 
-            for (var i = 0; i < _freshTracks.Count; i++)
+            for (var i = 0; i < freshTracks.Length; i++)
             {
-                var attenuation = _freshTracks[i].Attenuation;
-                var from = starts[Math.Max(0, attenuation - maxDifference)];
-                var to = starts[Math.Min(255, attenuation + maxDifference) + 1];
+                var fresh = new Arrival(_tracks[freshTracks[i]].FirstMs, _tracks[freshTracks[i]].Attenuation);
+                var from = starts[Math.Max(0, fresh.Attenuation - maxDifference)];
+                var to = starts[Math.Min(255, fresh.Attenuation + maxDifference) + 1];
                 for (var k = from; k < to; k++)
                 {
-                    TestPair(silences, _byAttenuation[k], i, linkWindowMs, maxDifference, skew, offset, packed);
+                    var p = _byAttenuation[k];
+                    TestPair(silences[p], fresh, p, i, linkWindowMs, maxDifference, skew, offset, packed);
                 }
             }
         }
@@ -272,34 +341,39 @@ internal sealed class EncounterLinker
             pairs.Sort();
             foreach (var pair in pairs)
             {
-                Pair(_predecessors[(int)((pair >> 16) & 0xFFFF)], _freshTracks[(int)(pair & 0xFFFF)]);
+                Pair(predecessors[(int)((pair >> 16) & 0xFFFF)], freshTracks[(int)(pair & 0xFFFF)]);
             }
         }
         else
         {
-            CollectionsMarshal.AsSpan(_pairs).Sort(default(ByScore));
+            // A static lambda is cached once; a struct comparer would be boxed, with a delegate made, per sort.
+            CollectionsMarshal.AsSpan(_pairs).Sort(static (a, b) => a.CompareTo(b));
             foreach (var (_, p, index) in _pairs)
             {
-                Pair(_predecessors[p], _freshTracks[index]);
+                Pair(predecessors[p], freshTracks[index]);
             }
         }
 
         // New RPIs in order of first sighting, so an in-scan predecessor already has its encounter.
-        for (var i = 0; i < _freshTracks.Count; i++)
+        for (var i = 0; i < freshTracks.Length; i++)
         {
-            var track = _freshTracks[i];
-            track.Encounter = track.Predecessor?.Encounter ?? new Encounter(nextEncounterId++);
-            track.Predecessor = null;
-            _tracks.Add(_fresh[i].Rpi, track);
+            var slot = freshTracks[i];
+            var predecessor = _tracks[slot].Predecessor;
+            var encounter = predecessor != None && _tracks[predecessor].Encounter != None
+                ? _tracks[predecessor].Encounter
+                : NewEncounter(nextEncounterId++);
+            _encounters[encounter].Tracks++;
+            ref var track = ref _tracks[slot];
+            track.Encounter = encounter;
+            track.Predecessor = None;
+            AddToIndex(slot);
             _oldestLastMs = Math.Min(_oldestLastMs, track.LastMs);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void TestPair(ReadOnlySpan<Silence> silences, int p, int i, long linkWindowMs, int maxDifference, long skew, long offset, bool packed)
+    private void TestPair(Silence old, Arrival fresh, int p, int i, long linkWindowMs, int maxDifference, long skew, long offset, bool packed)
     {
-        var old = silences[p];
-        var fresh = _freshTracks[i];
         var gap = fresh.FirstMs - old.LastMs;
         var difference = Math.Abs(old.Attenuation - fresh.Attenuation);
         if (gap > 0 && gap <= linkWindowMs
@@ -320,15 +394,17 @@ internal sealed class EncounterLinker
     }
 
     /// <summary>Takes the pair unless either side is already taken (pairs arrive best first).</summary>
-    private static void Pair(Track old, Track fresh)
+    private void Pair(int oldSlot, int freshSlot)
     {
-        if (old.HasSuccessor || fresh.Predecessor is not null)
+        ref var old = ref _tracks[oldSlot];
+        ref var fresh = ref _tracks[freshSlot];
+        if (old.HasSuccessor || fresh.Predecessor != None)
         {
             return;
         }
 
         old.HasSuccessor = true;
-        fresh.Predecessor = old;
+        fresh.Predecessor = oldSlot;
     }
 
     /// <summary>
@@ -348,79 +424,213 @@ internal sealed class EncounterLinker
             return; // every track was heard since (LastMs only grows)
         }
 
-        _stale.Clear();
         _oldestLastMs = long.MaxValue;
-        foreach (var (rpi, track) in _tracks)
+        var tracks = _tracks.AsSpan(0, _trackEnd);
+        for (var slot = 0; slot < tracks.Length; slot++)
         {
+            ref var track = ref tracks[slot];
+            if (!track.InUse)
+            {
+                continue;
+            }
+
             if (track.LastMs < olderThanMs)
             {
-                _stale.Add(rpi);
+                // Freed in slot order, as the Dictionary removed its stale entries (see the slot arrays).
+                RemoveFromIndex(slot);
+                track.InUse = false;
+                PushFree(ref _freeTracks, ref _freeTrackCount, slot);
+                _trackCount--;
+                if (--_encounters[track.Encounter].Tracks == 0)
+                {
+                    PushFree(ref _freeEncounters, ref _freeEncounterCount, track.Encounter);
+                }
             }
             else
             {
                 _oldestLastMs = Math.Min(_oldestLastMs, track.LastMs);
             }
         }
+    }
 
-        foreach (var rpi in _stale)
+    private int NewTrack()
+    {
+        _trackCount++;
+        if (_freeTrackCount > 0)
         {
-            _tracks.Remove(rpi);
+            return _freeTracks[--_freeTrackCount];
         }
+
+        if (_trackEnd == _tracks.Length)
+        {
+            Array.Resize(ref _tracks, Math.Max(8, _tracks.Length * 2));
+        }
+
+        return _trackEnd++;
+    }
+
+    private int NewEncounter(long id)
+    {
+        int slot;
+        if (_freeEncounterCount > 0)
+        {
+            slot = _freeEncounters[--_freeEncounterCount];
+        }
+        else
+        {
+            if (_encounterEnd == _encounters.Length)
+            {
+                Array.Resize(ref _encounters, Math.Max(8, _encounters.Length * 2));
+            }
+
+            slot = _encounterEnd++;
+        }
+
+        _encounters[slot] = new Encounter(id);
+        return slot;
+    }
+
+    private static void PushFree(ref int[] free, ref int count, int slot)
+    {
+        if (count == free.Length)
+        {
+            Array.Resize(ref free, Math.Max(8, free.Length * 2));
+        }
+
+        free[count++] = slot;
+    }
+
+    /// <summary>The slot of <paramref name="rpi"/>'s track, or <see cref="None"/>.</summary>
+    private int Find(RollingProximityIdentifier rpi)
+    {
+        if (_trackCount == 0)
+        {
+            return None;
+        }
+
+        var mask = _index.Length - 1;
+        for (var i = HomeOf(rpi); ; i = (i + 1) & mask)
+        {
+            var entry = _index[i];
+            if (entry == 0)
+            {
+                return None;
+            }
+
+            if (_tracks[entry - 1].Rpi == rpi)
+            {
+                return entry - 1;
+            }
+        }
+    }
+
+    private int HomeOf(RollingProximityIdentifier rpi) =>
+        (int)(((rpi.High ^ rpi.Low) * 0x9E37_79B9_7F4A_7C15UL) >> _indexShift); // Fibonacci hashing: the top bits
+
+    private void AddToIndex(int slot)
+    {
+        // At most half full, so a probe ends soon at an empty entry.
+        if (_trackCount * 2 > _index.Length)
+        {
+            var old = _index;
+            _index = new int[Math.Max(16, old.Length * 2)];
+            _indexShift = 64 - BitOperations.Log2((uint)_index.Length);
+            foreach (var entry in old)
+            {
+                if (entry != 0)
+                {
+                    Place(entry - 1);
+                }
+            }
+        }
+
+        Place(slot);
+    }
+
+    private void Place(int slot)
+    {
+        var rpi = _tracks[slot].Rpi;
+        var mask = _index.Length - 1;
+        var i = HomeOf(rpi);
+        while (_index[i] != 0)
+        {
+            if (_tracks[_index[i] - 1].Rpi == rpi)
+            {
+                throw new InvalidOperationException("An RPI was heard twice as new in one scan."); // as Dictionary.Add would
+            }
+
+            i = (i + 1) & mask;
+        }
+
+        _index[i] = slot + 1;
+    }
+
+    /// <summary>Removes a slot from the index, moving later entries of its probe run back (no tombstones).</summary>
+    private void RemoveFromIndex(int slot)
+    {
+        var mask = _index.Length - 1;
+        var hole = HomeOf(_tracks[slot].Rpi);
+        while (_index[hole] != slot + 1)
+        {
+            hole = (hole + 1) & mask;
+        }
+
+        for (var i = (hole + 1) & mask; _index[i] != 0; i = (i + 1) & mask)
+        {
+            // An entry may fill the hole unless its home lies cyclically in (hole, i].
+            var home = HomeOf(_tracks[_index[i] - 1].Rpi);
+            if (((i - home) & mask) >= ((i - hole) & mask))
+            {
+                _index[hole] = _index[i];
+                hole = i;
+            }
+        }
+
+        _index[hole] = 0;
     }
 
     /// <summary>A predecessor as the pair test sees it: when it went silent, how strong it was.</summary>
     private readonly record struct Silence(long LastMs, int Attenuation);
 
+    /// <summary>A new RPI as the pair test sees it: when it was first heard, how strong it was.</summary>
+    private readonly record struct Arrival(long FirstMs, int Attenuation);
+
     /// <summary>A possible (predecessor, new RPI) link; indices into this scan's lists.</summary>
-    private readonly record struct Candidate(long Score, int Old, int Fresh);
-
-    /// <summary>Best score first; equal scores in list order, so the outcome never depends on the sort algorithm.</summary>
-    private readonly struct ByScore : IComparer<Candidate>
+    private readonly record struct Candidate(long Score, int Old, int Fresh) : IComparable<Candidate>
     {
-        public int Compare(Candidate a, Candidate b) =>
-            a.Score != b.Score ? a.Score.CompareTo(b.Score) : a.Old != b.Old ? a.Old.CompareTo(b.Old) : a.Fresh.CompareTo(b.Fresh);
+        /// <summary>Best score first; equal scores in list order, so the outcome never depends on the sort algorithm.</summary>
+        public int CompareTo(Candidate other) =>
+            Score != other.Score ? Score.CompareTo(other.Score) : Old != other.Old ? Old.CompareTo(other.Old) : Fresh.CompareTo(other.Fresh);
     }
 
-    private sealed class Track
+    /// <summary>One RPI heard: its slot's fields fit one cache line.</summary>
+    private struct Track
     {
-        public Encounter Encounter { get; set; } = null!;
-
-        public Track? Predecessor { get; set; }
-
-        public long FirstMs { get; init; }
-
-        public long LastMs { get; set; }
-
-        public long LastScan { get; set; }
-
-        public int Attenuation { get; set; }
-
-        public bool HasSuccessor { get; set; }
-
-        public int CountedDay { get; set; } = -1;
+        public RollingProximityIdentifier Rpi;
+        public long FirstMs;
+        public long LastMs;
+        public long LastScan;
+        public int Encounter; // a slot in _encounters; None until the new track is linked
+        public int Predecessor; // a slot in _tracks while linking, otherwise None
+        public int CountedDay;
+        public int Attenuation;
+        public bool HasSuccessor;
+        public bool InUse;
     }
 
-    private sealed class Encounter(long id)
+    private struct Encounter(long id)
     {
-        public long Id { get; } = id;
-
-        public int Day { get; private set; } = -1;
-
-        public long FirstMs { get; private set; }
-
-        public long LastMs { get; set; }
-
-        public int Seconds { get; set; }
-
-        public int CloseSeconds { get; set; }
-
-        public int Rpis { get; set; }
-
-        public long LastScan { get; set; } = -1;
-
-        public bool CloseInLastScan { get; set; }
-
-        public bool Touched { get; set; }
+        public readonly long Id = id;
+        public long FirstMs;
+        public long LastMs;
+        public long LastScan = -1;
+        public int Day = -1;
+        public int Seconds;
+        public int CloseSeconds;
+        public int Rpis;
+        public int Tracks; // tracks pointing here: the slot is freed with the last of them
+        public bool CloseInLastScan;
+        public bool Touched;
 
         /// <summary>An encounter that crosses midnight counts on both days, each with its own time.</summary>
         public void StartDay(int day, long firstMs)

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using System.Numerics;
 using Bluezone.Device.Proximity;
 using Bluezone.Device.Radio;
 
@@ -8,12 +8,28 @@ namespace Bluezone.Device.History.Internal;
 /// Who was heard in the last 60 s, by address. This is the only place an address of another device is held,
 /// and an entry is dropped once it is older than the window, so no address outlives 60 s in memory.
 /// </summary>
+/// <remarks>
+/// Every scan adds the addresses it hears and, minutes later, the next scan drops them all: that churn is
+/// the hot path, so the entries are structs in a slot array found through an open-addressing index of ints
+/// (no references for the GC, nothing allocated once grown). A freed slot is reused last-freed-first and the
+/// slots are listed in index order, exactly the order a <c>Dictionary&lt;BluetoothAddress, Entry&gt;</c>
+/// enumerated its entries in, so the snapshot's list (an unstable sort by attenuation) comes out as before.
+/// </remarks>
 internal sealed class LiveView(ProximityOptions proximity)
 {
     public const long WindowMs = 60_000;
 
-    private readonly Dictionary<BluetoothAddress, Entry> _entries = [];
-    private readonly List<BluetoothAddress> _expired = [];
+    private Entry[] _entries = [];
+    private int _entryEnd; // slots [0, _entryEnd) have been used; the free ones are on _free
+    private int[] _free = [];
+    private int _freeCount;
+    private int _count;
+
+    // Address → slot + 1 (0: empty), linear probing, at most half full. Rebuilt after a forget: a forget
+    // usually drops every entry (scans are minutes apart), and otherwise visits them all anyway.
+    private int[] _index = [];
+    private int _indexShift;
+
     private long _oldestMs = long.MaxValue; // no entry is older (a lower bound: entries only get newer)
 
     // A sender is heard many times in a row within a scan: its run is merged here and written to the table
@@ -27,7 +43,7 @@ internal sealed class LiveView(ProximityOptions proximity)
         get
         {
             WritePending();
-            return _entries.Count;
+            return _count;
         }
     }
 
@@ -47,7 +63,7 @@ internal sealed class LiveView(ProximityOptions proximity)
         {
             if (unixMs >= _pending.LastMs)
             {
-                _pending = new Entry(unixMs, isBluezone, attenuation);
+                _pending = new Entry(address, unixMs, attenuation, isBluezone, true);
             }
 
             return;
@@ -56,7 +72,7 @@ internal sealed class LiveView(ProximityOptions proximity)
         WritePending();
         _hasPending = true;
         _pendingAddress = address;
-        _pending = new Entry(unixMs, isBluezone, attenuation);
+        _pending = new Entry(address, unixMs, attenuation, isBluezone, true);
     }
 
     private void WritePending()
@@ -67,12 +83,88 @@ internal sealed class LiveView(ProximityOptions proximity)
         }
 
         _hasPending = false;
-        var (unixMs, isBluezone, attenuation) = _pending;
-        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, _pendingAddress, out _);
-        if (unixMs >= entry.LastMs)
+        var slot = SlotOrAdd(_pendingAddress); // first: it may grow _entries
+        ref var entry = ref _entries[slot];
+        if (_pending.LastMs >= entry.LastMs)
         {
-            entry = new Entry(unixMs, isBluezone, attenuation);
-            _oldestMs = Math.Min(_oldestMs, unixMs);
+            entry = _pending;
+            _oldestMs = Math.Min(_oldestMs, _pending.LastMs);
+        }
+    }
+
+    /// <summary>The address's slot; a new one (address set, heard at 0) if it is not held.</summary>
+    private int SlotOrAdd(BluetoothAddress address)
+    {
+        if (_count * 2 >= _index.Length)
+        {
+            Reindex(Math.Max(16, _index.Length * 2));
+        }
+
+        var mask = _index.Length - 1;
+        var i = HomeOf(address);
+        for (; _index[i] != 0; i = (i + 1) & mask)
+        {
+            if (_entries[_index[i] - 1].Address == address)
+            {
+                return _index[i] - 1;
+            }
+        }
+
+        int slot;
+        if (_freeCount > 0)
+        {
+            slot = _free[--_freeCount];
+        }
+        else
+        {
+            if (_entryEnd == _entries.Length)
+            {
+                Array.Resize(ref _entries, Math.Max(8, _entries.Length * 2));
+            }
+
+            slot = _entryEnd++;
+        }
+
+        _entries[slot] = new Entry(address, 0, 0, false, true);
+        _index[i] = slot + 1;
+        _count++;
+        return slot;
+    }
+
+    private int HomeOf(BluetoothAddress address) =>
+        (int)((address.Value * 0x9E37_79B9_7F4A_7C15UL) >> _indexShift); // Fibonacci hashing: the top bits
+
+    /// <summary>Indexes the held slots afresh in a table of <paramref name="length"/> entries (a power of two).</summary>
+    private void Reindex(int length)
+    {
+        if (_index.Length != length)
+        {
+            _index = new int[length];
+            _indexShift = 64 - BitOperations.Log2((uint)length);
+        }
+        else
+        {
+            Array.Clear(_index);
+        }
+
+        if (_count == 0)
+        {
+            return;
+        }
+
+        var mask = length - 1;
+        for (var slot = 0; slot < _entryEnd; slot++)
+        {
+            if (_entries[slot].InUse)
+            {
+                var i = HomeOf(_entries[slot].Address);
+                while (_index[i] != 0)
+                {
+                    i = (i + 1) & mask;
+                }
+
+                _index[i] = slot + 1;
+            }
         }
     }
 
@@ -84,13 +176,25 @@ internal sealed class LiveView(ProximityOptions proximity)
             return; // nothing can have expired: the device asks many times a second
         }
 
-        _expired.Clear();
         _oldestMs = long.MaxValue;
-        foreach (var (address, entry) in _entries)
+        for (var slot = 0; slot < _entryEnd; slot++)
         {
+            ref var entry = ref _entries[slot];
+            if (!entry.InUse)
+            {
+                continue;
+            }
+
             if (entry.LastMs <= nowMs - WindowMs)
             {
-                _expired.Add(address);
+                entry = default; // the address is gone from memory, not only from the index
+                if (_freeCount == _free.Length)
+                {
+                    Array.Resize(ref _free, Math.Max(8, _free.Length * 2));
+                }
+
+                _free[_freeCount++] = slot;
+                _count--;
             }
             else
             {
@@ -98,17 +202,18 @@ internal sealed class LiveView(ProximityOptions proximity)
             }
         }
 
-        foreach (var address in _expired)
-        {
-            _entries.Remove(address);
-        }
+        Reindex(_index.Length);
     }
 
     /// <summary>Clears everything (a wipe).</summary>
     public void Clear()
     {
         _hasPending = false;
-        _entries.Clear();
+        Array.Clear(_entries);
+        _entryEnd = 0;
+        _freeCount = 0;
+        _count = 0;
+        Array.Clear(_index);
         _oldestMs = long.MaxValue;
     }
 
@@ -116,13 +221,14 @@ internal sealed class LiveView(ProximityOptions proximity)
     {
         var nowMs = now.ToUnixTimeMilliseconds();
         Forget(nowMs);
-        var list = new List<NearbyDevice>(_entries.Count);
+        var list = new List<NearbyDevice>(_count);
         int bluezoners = 0, near = 0;
-        foreach (var entry in _entries.Values)
+        for (var slot = 0; slot < _entryEnd; slot++)
         {
-            if (entry.LastMs > nowMs)
+            var entry = _entries[slot];
+            if (!entry.InUse || entry.LastMs > nowMs)
             {
-                continue; // heard "after" now: a host that asks about the past gets the past
+                continue; // a free slot, or heard "after" now: a host that asks about the past gets the past
             }
 
             bluezoners += entry.IsBluezone ? 1 : 0;
@@ -134,5 +240,5 @@ internal sealed class LiveView(ProximityOptions proximity)
         return new LiveSnapshot(now, list.Count, bluezoners, near, list.Count - near, list);
     }
 
-    private readonly record struct Entry(long LastMs, bool IsBluezone, int Attenuation);
+    private readonly record struct Entry(BluetoothAddress Address, long LastMs, int Attenuation, bool IsBluezone, bool InUse);
 }
