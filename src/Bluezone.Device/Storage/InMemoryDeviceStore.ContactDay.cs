@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using Bluezone.Device.Sightings;
 using Bluezone.Protocol.Keys;
@@ -38,12 +39,12 @@ public sealed partial class InMemoryDeviceStore
     /// rewritten coded. An identifier is therefore never held both ways in one day, so entries stay what the
     /// original store made of the same input, byte for byte of output.
     /// </remarks>
-    private sealed class ContactDay(int unixDay, IIdentifierCodebook? codebook)
+    private sealed class ContactDay(int unixDay, IIdentifierCodebook? codebook, WritingBuffers buffers)
     {
-        private List<int> _sources = []; // ≥ 0: a coded sender; < 0: ~index into _raw
+        private List<int> _sources = buffers.TakeSources(); // ≥ 0: a coded sender; < 0: ~index into _raw
         private List<RawIdentifier> _raw = [];
-        private ContactStream? _stream = new(unixDay * MsPerDay);
-        private DayLookups? _lookups = new();
+        private ContactStream? _stream = buffers.TakeStream(unixDay * MsPerDay);
+        private DayLookups? _lookups = buffers.TakeLookups();
         private byte[] _sealed = [];
         private int _sealedInstances;
         private int _sealedEntries;
@@ -57,7 +58,7 @@ public sealed partial class InMemoryDeviceStore
 
         public int Scans { get; set; }
 
-        public EncounterLog Encounters { get; } = new();
+        public EncounterLog Encounters { get; } = new(buffers);
 
         public int InstanceCount => _stream?.InstanceCount ?? _sealedInstances;
 
@@ -135,12 +136,37 @@ public sealed partial class InMemoryDeviceStore
             _sealed = _stream!.ToArray();
             _sealedInstances = _stream.InstanceCount;
             _sealedEntries = _stream.EntryCount;
+            buffers.Give(_stream, _lookups!);
             _stream = null;
             _lookups = null;
-            _sources = [.. _sources];
+            var working = _sources;
+            _sources = [.. working];
+            buffers.Give(working);
             _raw = _raw.Count == 0 ? [] : [.. _raw];
-            _sortedSenders = [.. _sources.Where(s => s >= 0).Order()];
+            _sortedSenders = SortedSenders(_sources);
             Encounters.Seal();
+        }
+
+        private static int[] SortedSenders(List<int> sources)
+        {
+            var count = 0;
+            foreach (var source in sources)
+            {
+                count += source >= 0 ? 1 : 0;
+            }
+
+            var senders = new int[count];
+            count = 0;
+            foreach (var source in sources)
+            {
+                if (source >= 0)
+                {
+                    senders[count++] = source;
+                }
+            }
+
+            Array.Sort(senders);
+            return senders;
         }
 
         /// <summary>Whether any coded entry is from a sender whose key of this day or the day before is in <paramref name="published"/>.</summary>
@@ -265,7 +291,22 @@ public sealed partial class InMemoryDeviceStore
         /// </summary>
         private void Rewrite(bool coded)
         {
-            var bytes = IsSealed ? _sealed : _stream!.Written.ToArray();
+            // The old bytes are read while the (reused) stream is written again: a copy of them in a rented buffer.
+            var length = IsSealed ? _sealed.Length : _stream!.Written.Length;
+            var copy = ArrayPool<byte>.Shared.Rent(length);
+            try
+            {
+                (IsSealed ? _sealed : _stream!.Written).CopyTo(copy);
+                Rewrite(copy.AsSpan(0, length), coded);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(copy);
+            }
+        }
+
+        private void Rewrite(ReadOnlySpan<byte> bytes, bool coded)
+        {
             var entries = new List<ulong>();
             var oldSources = _sources;
 
@@ -347,8 +388,9 @@ public sealed partial class InMemoryDeviceStore
                 mapped[e] = PackEntry(source, slot, EncounterOffsetOf(entries[e]));
             }
 
-            // Second pass: the same instances into a new stream.
-            var stream = new ContactStream(UnixDay * MsPerDay);
+            // Second pass: the same instances into the stream again.
+            var stream = _stream ?? buffers.TakeStream(UnixDay * MsPerDay);
+            stream.Reset(UnixDay * MsPerDay);
             reader = new ContactReader(bytes, UnixDay * MsPerDay, oldSources.Count, entries);
             try
             {
@@ -367,7 +409,8 @@ public sealed partial class InMemoryDeviceStore
             _raw = newRaw;
             _stream = stream;
             _coded = coded;
-            _lookups = DayLookups.Rebuild(_sources, _raw, stream.Entries);
+            _lookups ??= buffers.TakeLookups();
+            _lookups.Rebuild(_sources, _raw, stream.Entries);
         }
 
         private int SourceOfSender(int sender)
@@ -456,10 +499,10 @@ public sealed partial class InMemoryDeviceStore
 
         public Dictionary<int, int> SourceOfSender { get; } = [];
 
-        public Dictionary<RawIdentifier, int> SourceOfRaw { get; } = [];
+        public Dictionary<RawIdentifier, int> SourceOfRaw { get; private set; } = [];
 
         /// <summary>Each RPI kept in full → its newest entry (an RPI heard with two AEMs has two sources).</summary>
-        public Dictionary<RollingProximityIdentifier, int> LatestRawEntry { get; } = [];
+        public Dictionary<RollingProximityIdentifier, int> LatestRawEntry { get; private set; } = [];
 
         public long SizeInBytes => (_slots.Length * 8L) + ((SourceOfSender.Count + SourceOfRaw.Count + LatestRawEntry.Count) * 40L);
 
@@ -478,18 +521,40 @@ public sealed partial class InMemoryDeviceStore
             return fresh;
         }
 
-        public static DayLookups Rebuild(List<int> sources, List<RawIdentifier> raw, ReadOnlySpan<ulong> entries)
+        /// <summary>Empties the look-ups for another day (or a rewrite of this one), keeping their buffers.</summary>
+        public void Reset()
         {
-            var lookups = new DayLookups();
+            Array.Clear(_slots);
+            SourceOfSender.Clear();
+
+            // A simulation writes a day in full only until its codebook can encode it (the day's first step), and
+            // codes nearly all of it after: tables of identifiers in full that grew then are not kept all day.
+            SourceOfRaw = SourceOfRaw.Count > RawKept ? [] : ClearedOf(SourceOfRaw);
+            LatestRawEntry = LatestRawEntry.Count > RawKept ? [] : ClearedOf(LatestRawEntry);
+        }
+
+        private const int RawKept = 64;
+
+        private static Dictionary<TKey, int> ClearedOf<TKey>(Dictionary<TKey, int> table)
+            where TKey : notnull
+        {
+            table.Clear();
+            return table;
+        }
+
+        /// <summary>The look-ups of a day's sources and entries (after <see cref="Reset"/>).</summary>
+        public void Rebuild(List<int> sources, List<RawIdentifier> raw, ReadOnlySpan<ulong> entries)
+        {
+            Reset();
             for (var s = 0; s < sources.Count; s++)
             {
                 if (sources[s] >= 0)
                 {
-                    lookups.SourceOfSender[sources[s]] = s;
+                    SourceOfSender[sources[s]] = s;
                 }
                 else
                 {
-                    lookups.SourceOfRaw[raw[~sources[s]]] = s;
+                    SourceOfRaw[raw[~sources[s]]] = s;
                 }
             }
 
@@ -498,15 +563,13 @@ public sealed partial class InMemoryDeviceStore
                 var source = sources[SourceOf(entries[e])];
                 if (source >= 0)
                 {
-                    lookups.MarkSlot(SourceOf(entries[e]), SlotOf(entries[e]));
+                    MarkSlot(SourceOf(entries[e]), SlotOf(entries[e]));
                 }
                 else
                 {
-                    lookups.LatestRawEntry[raw[~source].Rpi] = e;
+                    LatestRawEntry[raw[~source].Rpi] = e;
                 }
             }
-
-            return lookups;
         }
     }
 }
