@@ -71,8 +71,6 @@ public sealed partial class InMemoryDeviceStore
 
         public int EntryCount => _entries.Count;
 
-        public ulong EntryAt(int index) => _entries[index];
-
         public ReadOnlySpan<byte> Written => _bytes.AsSpan(0, _length);
 
         public ReadOnlySpan<ulong> Entries => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_entries);
