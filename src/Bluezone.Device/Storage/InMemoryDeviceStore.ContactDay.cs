@@ -233,49 +233,78 @@ public sealed partial class InMemoryDeviceStore
         }
 
         /// <summary>The full identifier of each entry: raw ones as kept, coded ones decoded sender by sender.</summary>
+        /// <remarks>
+        /// The coded entries are grouped by source with a counting sort in rented buffers (a full match decodes a
+        /// phone's whole log, day by day), so each sender's slots are decoded in one call without a list per sender.
+        /// </remarks>
         private void Resolve(ReadOnlySpan<ulong> entries, Span<RawIdentifier> destination)
         {
-            Dictionary<int, List<int>>? bySource = null;
-            for (var e = 0; e < entries.Length; e++)
+            var sourceCount = _sources.Count;
+            var ends = ArrayPool<int>.Shared.Rent(sourceCount);
+            var order = ArrayPool<int>.Shared.Rent(entries.Length);
+            var slots = ArrayPool<byte>.Shared.Rent(entries.Length);
+            var rpis = ArrayPool<RollingProximityIdentifier>.Shared.Rent(entries.Length);
+            var aems = ArrayPool<AssociatedEncryptedMetadata>.Shared.Rent(entries.Length);
+            try
             {
-                var source = _sources[SourceOf(entries[e])];
-                if (source < 0)
+                // Counts per source, then each source's start; filling moves each start to the source's end.
+                var counts = ends.AsSpan(0, sourceCount);
+                counts.Clear();
+                for (var e = 0; e < entries.Length; e++)
                 {
-                    destination[e] = _raw[~source];
-                }
-                else
-                {
-                    bySource ??= [];
-                    if (!bySource.TryGetValue(SourceOf(entries[e]), out var list))
+                    var source = _sources[SourceOf(entries[e])];
+                    if (source < 0)
                     {
-                        list = [];
-                        bySource.Add(SourceOf(entries[e]), list);
+                        destination[e] = _raw[~source];
+                    }
+                    else
+                    {
+                        counts[SourceOf(entries[e])]++;
+                    }
+                }
+
+                var start = 0;
+                for (var s = 0; s < sourceCount; s++)
+                {
+                    (counts[s], start) = (start, start + counts[s]);
+                }
+
+                for (var e = 0; e < entries.Length; e++)
+                {
+                    if (_sources[SourceOf(entries[e])] >= 0)
+                    {
+                        order[ends[SourceOf(entries[e])]++] = e;
+                    }
+                }
+
+                var begin = 0;
+                for (var s = 0; s < sourceCount; s++)
+                {
+                    var end = ends[s];
+                    if (end > begin)
+                    {
+                        for (var k = begin; k < end; k++)
+                        {
+                            slots[k] = (byte)SlotOf(entries[order[k]]);
+                        }
+
+                        codebook!.Decode(UnixDay, _sources[s], slots.AsSpan(begin, end - begin), rpis.AsSpan(begin, end - begin), aems.AsSpan(begin, end - begin));
+                        for (var k = begin; k < end; k++)
+                        {
+                            destination[order[k]] = new RawIdentifier(rpis[k], aems[k]);
+                        }
                     }
 
-                    list.Add(e);
+                    begin = end;
                 }
             }
-
-            if (bySource is null)
+            finally
             {
-                return;
-            }
-
-            foreach (var (source, list) in bySource)
-            {
-                var slots = new byte[list.Count];
-                for (var i = 0; i < slots.Length; i++)
-                {
-                    slots[i] = (byte)SlotOf(entries[list[i]]);
-                }
-
-                var rpis = new RollingProximityIdentifier[slots.Length];
-                var aems = new AssociatedEncryptedMetadata[slots.Length];
-                codebook!.Decode(UnixDay, _sources[source], slots, rpis, aems);
-                for (var i = 0; i < slots.Length; i++)
-                {
-                    destination[list[i]] = new RawIdentifier(rpis[i], aems[i]);
-                }
+                ArrayPool<int>.Shared.Return(ends);
+                ArrayPool<int>.Shared.Return(order);
+                ArrayPool<byte>.Shared.Return(slots);
+                ArrayPool<RollingProximityIdentifier>.Shared.Return(rpis);
+                ArrayPool<AssociatedEncryptedMetadata>.Shared.Return(aems);
             }
         }
 

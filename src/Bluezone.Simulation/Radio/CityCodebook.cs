@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using Bluezone.Device.Storage;
 using Bluezone.Protocol.Keys;
@@ -269,26 +270,36 @@ internal sealed class CityCodebook : IIdentifierCodebook
         Span<RollingProximityIdentifier> run = stackalloc RollingProximityIdentifier[high - low + 1];
         RollingProximityIdentifierGenerator.ComputeRollingProximityIdentifiers(
             today.Rpiks.AsSpan(sender * KeyLength, KeyLength), new IntervalNumber((unixDay * IntervalNumber.PerDay) + low - 1), run);
-        var picked = new RollingProximityIdentifier[slots.Length];
-        var n = 0;
-        for (var i = 0; i < slots.Length; i++)
+
+        // Rented, not allocated: a full match decodes a phone's whole log, sender by sender.
+        var picked = ArrayPool<RollingProximityIdentifier>.Shared.Rent(slots.Length);
+        var pickedAems = ArrayPool<AssociatedEncryptedMetadata>.Shared.Rent(slots.Length);
+        try
         {
-            if (slots[i] != 0)
+            var n = 0;
+            for (var i = 0; i < slots.Length; i++)
             {
-                picked[n++] = run[slots[i] - low];
+                if (slots[i] != 0)
+                {
+                    picked[n++] = run[slots[i] - low];
+                }
+            }
+
+            RollingProximityIdentifierGenerator.EncryptMetadata(today.Aemks.AsSpan(sender * KeyLength, KeyLength), picked.AsSpan(0, n), today.Metadata[sender], pickedAems.AsSpan(0, n));
+            n = 0;
+            for (var i = 0; i < slots.Length; i++)
+            {
+                if (slots[i] != 0)
+                {
+                    rpis[i] = picked[n];
+                    aems[i] = pickedAems[n++];
+                }
             }
         }
-
-        var pickedAems = new AssociatedEncryptedMetadata[n];
-        RollingProximityIdentifierGenerator.EncryptMetadata(today.Aemks.AsSpan(sender * KeyLength, KeyLength), picked.AsSpan(0, n), today.Metadata[sender], pickedAems);
-        n = 0;
-        for (var i = 0; i < slots.Length; i++)
+        finally
         {
-            if (slots[i] != 0)
-            {
-                rpis[i] = picked[n];
-                aems[i] = pickedAems[n++];
-            }
+            ArrayPool<RollingProximityIdentifier>.Shared.Return(picked);
+            ArrayPool<AssociatedEncryptedMetadata>.Shared.Return(pickedAems);
         }
     }
 
