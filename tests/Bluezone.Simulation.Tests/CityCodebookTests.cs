@@ -54,6 +54,37 @@ public sealed class CityCodebookTests
         Assert.Equal((Day0, 3), (keyDay, keySender));
     }
 
+    [Fact]
+    public void A_look_up_repeated_after_the_table_changed_or_on_another_codebook_answers_from_that_table()
+    {
+        var city = new City(seed: 1);
+        var codebook = city.Codebook();
+        var other = new City(seed: 2).Codebook(); // the same senders with other keys
+        other.BuildTable(Day0);
+        codebook.BuildTable(Day0);
+        var (midday, middayAem) = city.Broadcast(5, (Day0 * 144) + 77);
+        var (last, lastAem) = city.Broadcast(5, (Day0 * 144) + 143);
+        var (next, nextAem) = city.Broadcast(5, ((Day0 + 1) * 144) + 3);
+
+        // Asked twice on the same thread: the second answer comes from the thread's recent look-ups.
+        for (var pass = 0; pass < 2; pass++)
+        {
+            Assert.True(codebook.TryEncode(Day0, midday, middayAem, out var code));
+            Assert.Equal(new IdentifierCode(5, 78), code);
+            Assert.False(codebook.TryEncode(Day0, midday, new AssociatedEncryptedMetadata(middayAem.Value ^ 1), out _));
+            Assert.False(other.Knows(Day0, midday));
+            Assert.False(other.TryEncode(Day0, midday, middayAem, out _));
+            Assert.False(codebook.Knows(Day0, next));
+        }
+
+        codebook.BuildTable(Day0 + 1);
+        Assert.False(codebook.Knows(Day0 + 1, midday)); // yesterday's, but not its last interval
+        Assert.True(codebook.TryEncode(Day0 + 1, last, lastAem, out var slot0));
+        Assert.Equal(new IdentifierCode(5, 0), slot0);
+        Assert.True(codebook.TryEncode(Day0 + 1, next, nextAem, out var fresh));
+        Assert.Equal(new IdentifierCode(5, 4), fresh);
+    }
+
     [Theory]
     [InlineData(2)]
     [InlineData(5)]

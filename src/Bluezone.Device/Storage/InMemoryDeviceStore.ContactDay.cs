@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using Bluezone.Device.Sightings;
 using Bluezone.Protocol.Keys;
@@ -38,12 +39,12 @@ public sealed partial class InMemoryDeviceStore
     /// rewritten coded. An identifier is therefore never held both ways in one day, so entries stay what the
     /// original store made of the same input, byte for byte of output.
     /// </remarks>
-    private sealed class ContactDay(int unixDay, IIdentifierCodebook? codebook)
+    private sealed class ContactDay(int unixDay, IIdentifierCodebook? codebook, WritingBuffers buffers)
     {
-        private List<int> _sources = []; // ≥ 0: a coded sender; < 0: ~index into _raw
+        private List<int> _sources = buffers.TakeSources(); // ≥ 0: a coded sender; < 0: ~index into _raw
         private List<RawIdentifier> _raw = [];
-        private ContactStream? _stream = new(unixDay * MsPerDay);
-        private DayLookups? _lookups = new();
+        private ContactStream? _stream = buffers.TakeStream(unixDay * MsPerDay);
+        private DayLookups? _lookups = buffers.TakeLookups();
         private byte[] _sealed = [];
         private int _sealedInstances;
         private int _sealedEntries;
@@ -57,7 +58,7 @@ public sealed partial class InMemoryDeviceStore
 
         public int Scans { get; set; }
 
-        public EncounterLog Encounters { get; } = new();
+        public EncounterLog Encounters { get; } = new(buffers);
 
         public int InstanceCount => _stream?.InstanceCount ?? _sealedInstances;
 
@@ -135,12 +136,37 @@ public sealed partial class InMemoryDeviceStore
             _sealed = _stream!.ToArray();
             _sealedInstances = _stream.InstanceCount;
             _sealedEntries = _stream.EntryCount;
+            buffers.Give(_stream, _lookups!);
             _stream = null;
             _lookups = null;
-            _sources = [.. _sources];
+            var working = _sources;
+            _sources = [.. working];
+            buffers.Give(working);
             _raw = _raw.Count == 0 ? [] : [.. _raw];
-            _sortedSenders = [.. _sources.Where(s => s >= 0).Order()];
+            _sortedSenders = SortedSenders(_sources);
             Encounters.Seal();
+        }
+
+        private static int[] SortedSenders(List<int> sources)
+        {
+            var count = 0;
+            foreach (var source in sources)
+            {
+                count += source >= 0 ? 1 : 0;
+            }
+
+            var senders = new int[count];
+            count = 0;
+            foreach (var source in sources)
+            {
+                if (source >= 0)
+                {
+                    senders[count++] = source;
+                }
+            }
+
+            Array.Sort(senders);
+            return senders;
         }
 
         /// <summary>Whether any coded entry is from a sender whose key of this day or the day before is in <paramref name="published"/>.</summary>
@@ -150,7 +176,7 @@ public sealed partial class InMemoryDeviceStore
             {
                 foreach (var sender in published.On(keyDay))
                 {
-                    if (IsSealed ? Array.BinarySearch(_sortedSenders, sender) >= 0 : _lookups!.SourceOfSender.ContainsKey(sender))
+                    if (IsSealed ? Array.BinarySearch(_sortedSenders, sender) >= 0 : _lookups!.SourceOfSender.Contains(sender))
                     {
                         return true;
                     }
@@ -207,49 +233,78 @@ public sealed partial class InMemoryDeviceStore
         }
 
         /// <summary>The full identifier of each entry: raw ones as kept, coded ones decoded sender by sender.</summary>
+        /// <remarks>
+        /// The coded entries are grouped by source with a counting sort in rented buffers (a full match decodes a
+        /// phone's whole log, day by day), so each sender's slots are decoded in one call without a list per sender.
+        /// </remarks>
         private void Resolve(ReadOnlySpan<ulong> entries, Span<RawIdentifier> destination)
         {
-            Dictionary<int, List<int>>? bySource = null;
-            for (var e = 0; e < entries.Length; e++)
+            var sourceCount = _sources.Count;
+            var ends = ArrayPool<int>.Shared.Rent(sourceCount);
+            var order = ArrayPool<int>.Shared.Rent(entries.Length);
+            var slots = ArrayPool<byte>.Shared.Rent(entries.Length);
+            var rpis = ArrayPool<RollingProximityIdentifier>.Shared.Rent(entries.Length);
+            var aems = ArrayPool<AssociatedEncryptedMetadata>.Shared.Rent(entries.Length);
+            try
             {
-                var source = _sources[SourceOf(entries[e])];
-                if (source < 0)
+                // Counts per source, then each source's start; filling moves each start to the source's end.
+                var counts = ends.AsSpan(0, sourceCount);
+                counts.Clear();
+                for (var e = 0; e < entries.Length; e++)
                 {
-                    destination[e] = _raw[~source];
-                }
-                else
-                {
-                    bySource ??= [];
-                    if (!bySource.TryGetValue(SourceOf(entries[e]), out var list))
+                    var source = _sources[SourceOf(entries[e])];
+                    if (source < 0)
                     {
-                        list = [];
-                        bySource.Add(SourceOf(entries[e]), list);
+                        destination[e] = _raw[~source];
+                    }
+                    else
+                    {
+                        counts[SourceOf(entries[e])]++;
+                    }
+                }
+
+                var start = 0;
+                for (var s = 0; s < sourceCount; s++)
+                {
+                    (counts[s], start) = (start, start + counts[s]);
+                }
+
+                for (var e = 0; e < entries.Length; e++)
+                {
+                    if (_sources[SourceOf(entries[e])] >= 0)
+                    {
+                        order[ends[SourceOf(entries[e])]++] = e;
+                    }
+                }
+
+                var begin = 0;
+                for (var s = 0; s < sourceCount; s++)
+                {
+                    var end = ends[s];
+                    if (end > begin)
+                    {
+                        for (var k = begin; k < end; k++)
+                        {
+                            slots[k] = (byte)SlotOf(entries[order[k]]);
+                        }
+
+                        codebook!.Decode(UnixDay, _sources[s], slots.AsSpan(begin, end - begin), rpis.AsSpan(begin, end - begin), aems.AsSpan(begin, end - begin));
+                        for (var k = begin; k < end; k++)
+                        {
+                            destination[order[k]] = new RawIdentifier(rpis[k], aems[k]);
+                        }
                     }
 
-                    list.Add(e);
+                    begin = end;
                 }
             }
-
-            if (bySource is null)
+            finally
             {
-                return;
-            }
-
-            foreach (var (source, list) in bySource)
-            {
-                var slots = new byte[list.Count];
-                for (var i = 0; i < slots.Length; i++)
-                {
-                    slots[i] = (byte)SlotOf(entries[list[i]]);
-                }
-
-                var rpis = new RollingProximityIdentifier[slots.Length];
-                var aems = new AssociatedEncryptedMetadata[slots.Length];
-                codebook!.Decode(UnixDay, _sources[source], slots, rpis, aems);
-                for (var i = 0; i < slots.Length; i++)
-                {
-                    destination[list[i]] = new RawIdentifier(rpis[i], aems[i]);
-                }
+                ArrayPool<int>.Shared.Return(ends);
+                ArrayPool<int>.Shared.Return(order);
+                ArrayPool<byte>.Shared.Return(slots);
+                ArrayPool<RollingProximityIdentifier>.Shared.Return(rpis);
+                ArrayPool<AssociatedEncryptedMetadata>.Shared.Return(aems);
             }
         }
 
@@ -265,7 +320,22 @@ public sealed partial class InMemoryDeviceStore
         /// </summary>
         private void Rewrite(bool coded)
         {
-            var bytes = IsSealed ? _sealed : _stream!.Written.ToArray();
+            // The old bytes are read while the (reused) stream is written again: a copy of them in a rented buffer.
+            var length = IsSealed ? _sealed.Length : _stream!.Written.Length;
+            var copy = ArrayPool<byte>.Shared.Rent(length);
+            try
+            {
+                (IsSealed ? _sealed : _stream!.Written).CopyTo(copy);
+                Rewrite(copy.AsSpan(0, length), coded);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(copy);
+            }
+        }
+
+        private void Rewrite(ReadOnlySpan<byte> bytes, bool coded)
+        {
             var entries = new List<ulong>();
             var oldSources = _sources;
 
@@ -347,8 +417,9 @@ public sealed partial class InMemoryDeviceStore
                 mapped[e] = PackEntry(source, slot, EncounterOffsetOf(entries[e]));
             }
 
-            // Second pass: the same instances into a new stream.
-            var stream = new ContactStream(UnixDay * MsPerDay);
+            // Second pass: the same instances into the stream again.
+            var stream = _stream ?? buffers.TakeStream(UnixDay * MsPerDay);
+            stream.Reset(UnixDay * MsPerDay);
             reader = new ContactReader(bytes, UnixDay * MsPerDay, oldSources.Count, entries);
             try
             {
@@ -367,12 +438,13 @@ public sealed partial class InMemoryDeviceStore
             _raw = newRaw;
             _stream = stream;
             _coded = coded;
-            _lookups = DayLookups.Rebuild(_sources, _raw, stream.Entries);
+            _lookups ??= buffers.TakeLookups();
+            _lookups.Rebuild(_sources, _raw, stream.Entries);
         }
 
         private int SourceOfSender(int sender)
         {
-            ref var source = ref CollectionsMarshal.GetValueRefOrAddDefault(_lookups!.SourceOfSender, sender, out var exists);
+            ref var source = ref _lookups!.SourceOfSender.SourceOf(sender, out var exists);
             if (!exists)
             {
                 source = _sources.Count;
@@ -401,41 +473,39 @@ public sealed partial class InMemoryDeviceStore
         /// </summary>
         private int CodedEntryOf(int source, int slot, int offset)
         {
-            var packed = PackEntry(source, slot, offset);
-            var cursor = _stream!.CursorOf(source);
-            if (cursor.Seen && cursor.LatestEntry >= 0 && _stream.EntryAt(cursor.LatestEntry) == packed)
+            var stream = _stream!;
+            if (IsLatestOf(stream, source, slot, offset, out var latest))
             {
-                return cursor.LatestEntry;
+                return latest;
             }
 
             if (_lookups!.MarkSlot(source, slot))
             {
-                return _stream.EntryCount; // the first time this identifier is heard today
+                return stream.EntryCount; // the first time this identifier is heard today
             }
 
-            var existing = _stream.Entries.IndexOf(packed);
+            var existing = stream.Entries.IndexOf(PackEntry(source, slot, offset));
             if (existing >= 0)
             {
                 return existing;
             }
 
             RelinkedEntries++;
-            return _stream.EntryCount;
+            return stream.EntryCount;
         }
 
         private int RawEntryOf(int source, RollingProximityIdentifier rpi, int offset)
         {
-            var packed = PackEntry(source, 0, offset);
-            var cursor = _stream!.CursorOf(source);
-            if (cursor.Seen && cursor.LatestEntry >= 0 && _stream.EntryAt(cursor.LatestEntry) == packed)
+            var stream = _stream!;
+            if (IsLatestOf(stream, source, 0, offset, out var latestOfSource))
             {
-                return cursor.LatestEntry;
+                return latestOfSource;
             }
 
             ref var latest = ref CollectionsMarshal.GetValueRefOrAddDefault(_lookups!.LatestRawEntry, rpi, out var exists);
             if (exists)
             {
-                var existing = _stream.Entries.IndexOf(packed);
+                var existing = stream.Entries.IndexOf(PackEntry(source, 0, offset));
                 if (existing >= 0)
                 {
                     return existing;
@@ -444,8 +514,19 @@ public sealed partial class InMemoryDeviceStore
                 RelinkedEntries++;
             }
 
-            latest = _stream.EntryCount;
+            latest = stream.EntryCount;
             return latest;
+        }
+
+        /// <summary>
+        /// Whether the source's latest entry is (<paramref name="slot"/>, <paramref name="offset"/>): its cursor
+        /// holds that entry's slot and offset, so the entries themselves are not read (one cache miss less).
+        /// </summary>
+        private static bool IsLatestOf(ContactStream stream, int source, int slot, int offset, out int latest)
+        {
+            var cursor = stream.CursorOf(source);
+            latest = cursor.LatestEntry;
+            return cursor.Seen && cursor.LatestEntry >= 0 && cursor.LastSlot == slot && cursor.LastEncounterOffset == offset;
         }
     }
 
@@ -454,14 +535,14 @@ public sealed partial class InMemoryDeviceStore
     {
         private ulong[] _slots = []; // 256 bits per source: the slots heard today
 
-        public Dictionary<int, int> SourceOfSender { get; } = [];
+        public SourcesBySender SourceOfSender { get; } = new();
 
-        public Dictionary<RawIdentifier, int> SourceOfRaw { get; } = [];
+        public Dictionary<RawIdentifier, int> SourceOfRaw { get; private set; } = [];
 
         /// <summary>Each RPI kept in full → its newest entry (an RPI heard with two AEMs has two sources).</summary>
-        public Dictionary<RollingProximityIdentifier, int> LatestRawEntry { get; } = [];
+        public Dictionary<RollingProximityIdentifier, int> LatestRawEntry { get; private set; } = [];
 
-        public long SizeInBytes => (_slots.Length * 8L) + ((SourceOfSender.Count + SourceOfRaw.Count + LatestRawEntry.Count) * 40L);
+        public long SizeInBytes => (_slots.Length * 8L) + SourceOfSender.SizeInBytes + ((SourceOfRaw.Count + LatestRawEntry.Count) * 40L);
 
         /// <summary>Marks a source's slot as heard; false if it already was.</summary>
         public bool MarkSlot(int source, int slot)
@@ -478,18 +559,40 @@ public sealed partial class InMemoryDeviceStore
             return fresh;
         }
 
-        public static DayLookups Rebuild(List<int> sources, List<RawIdentifier> raw, ReadOnlySpan<ulong> entries)
+        /// <summary>Empties the look-ups for another day (or a rewrite of this one), keeping their buffers.</summary>
+        public void Reset()
         {
-            var lookups = new DayLookups();
+            Array.Clear(_slots);
+            SourceOfSender.Clear();
+
+            // A simulation writes a day in full only until its codebook can encode it (the day's first step), and
+            // codes nearly all of it after: tables of identifiers in full that grew then are not kept all day.
+            SourceOfRaw = SourceOfRaw.Count > RawKept ? [] : ClearedOf(SourceOfRaw);
+            LatestRawEntry = LatestRawEntry.Count > RawKept ? [] : ClearedOf(LatestRawEntry);
+        }
+
+        private const int RawKept = 64;
+
+        private static Dictionary<TKey, int> ClearedOf<TKey>(Dictionary<TKey, int> table)
+            where TKey : notnull
+        {
+            table.Clear();
+            return table;
+        }
+
+        /// <summary>The look-ups of a day's sources and entries (after <see cref="Reset"/>).</summary>
+        public void Rebuild(List<int> sources, List<RawIdentifier> raw, ReadOnlySpan<ulong> entries)
+        {
+            Reset();
             for (var s = 0; s < sources.Count; s++)
             {
                 if (sources[s] >= 0)
                 {
-                    lookups.SourceOfSender[sources[s]] = s;
+                    SourceOfSender.SourceOf(sources[s], out _) = s;
                 }
                 else
                 {
-                    lookups.SourceOfRaw[raw[~sources[s]]] = s;
+                    SourceOfRaw[raw[~sources[s]]] = s;
                 }
             }
 
@@ -498,15 +601,13 @@ public sealed partial class InMemoryDeviceStore
                 var source = sources[SourceOf(entries[e])];
                 if (source >= 0)
                 {
-                    lookups.MarkSlot(SourceOf(entries[e]), SlotOf(entries[e]));
+                    MarkSlot(SourceOf(entries[e]), SlotOf(entries[e]));
                 }
                 else
                 {
-                    lookups.LatestRawEntry[raw[~source].Rpi] = e;
+                    LatestRawEntry[raw[~source].Rpi] = e;
                 }
             }
-
-            return lookups;
         }
     }
 }

@@ -48,6 +48,10 @@ public sealed partial class InMemoryDeviceStore
     /// minimum (4 bits each, 15 meaning: the full value follows). Numbers are LEB128, signed ones zig-zag.
     /// Entries are numbered in order of creation, as the original store did.
     /// </summary>
+    /// <remarks>
+    /// A stream is reused (<see cref="Reset"/>): when its day is sealed the store hands it to the next day written,
+    /// buffers and all, so a phone's day no longer allocates its stream, entries and cursors again while they grow.
+    /// </remarks>
     private sealed class ContactStream(long dayStartMs)
     {
         public const int ScanField = 62;
@@ -67,13 +71,24 @@ public sealed partial class InMemoryDeviceStore
 
         public int EntryCount => _entries.Count;
 
-        public ulong EntryAt(int index) => _entries[index];
-
         public ReadOnlySpan<byte> Written => _bytes.AsSpan(0, _length);
 
         public ReadOnlySpan<ulong> Entries => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_entries);
 
         public SourceCursor CursorOf(int source) => source < _cursors.Length ? _cursors[source] : default;
+
+        /// <summary>Empties the stream for another day, keeping its buffers.</summary>
+        public void Reset(long dayStartMs)
+        {
+            _entries.Clear();
+            _length = 0;
+            Array.Clear(_cursors);
+            _scanStart = dayStartMs;
+            _seconds = 0;
+            _hasScan = false;
+            _lastCreatedOffset = 0;
+            InstanceCount = 0;
+        }
 
         /// <summary>The bytes written so far, trimmed (the stream is not written after this).</summary>
         public byte[] ToArray() => _bytes.AsSpan(0, _length).ToArray();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Bluezone.Device.Encounters;
 using Bluezone.Device.Storage.Internal;
 
@@ -36,9 +37,9 @@ public sealed partial class InMemoryDeviceStore
     /// seconds, by encounter id (a row is replaced when its encounter goes on). A finished day holds them as
     /// bytes (id difference, kind, close seconds: ≈ 3 bytes a row instead of a 60-byte dictionary entry).
     /// </summary>
-    private sealed class EncounterLog
+    private sealed class EncounterLog(WritingBuffers buffers)
     {
-        private Dictionary<long, (EncounterKind Kind, int CloseSeconds)>? _rows = [];
+        private Dictionary<long, (EncounterKind Kind, int CloseSeconds)>? _rows = buffers.TakeRows();
         private byte[] _sealed = [];
         private int _sealedCount;
 
@@ -85,19 +86,35 @@ public sealed partial class InMemoryDeviceStore
                 return;
             }
 
-            var writer = new System.Buffers.ArrayBufferWriter<byte>(Math.Max(16, _rows.Count * 4));
-            long last = 0;
-            foreach (var id in _rows.Keys.Order())
+            // Ids sorted and bytes written in rented buffers: only the sealed bytes stay.
+            var ids = ArrayPool<long>.Shared.Rent(_rows.Count);
+            var bytes = ArrayPool<byte>.Shared.Rent(_rows.Count * 3 * VarInt.MaxLength);
+            try
             {
-                var (kind, close) = _rows[id];
-                WriteUnsigned(writer, ZigZag(id - last));
-                WriteUnsigned(writer, (ulong)kind);
-                WriteUnsigned(writer, ZigZag(close));
-                last = id;
+                _rows.Keys.CopyTo(ids, 0);
+                var sorted = ids.AsSpan(0, _rows.Count);
+                sorted.Sort();
+                var length = 0;
+                long last = 0;
+                foreach (var id in sorted)
+                {
+                    var (kind, close) = _rows[id];
+                    length += VarInt.Write(bytes.AsSpan(length), ZigZag(id - last));
+                    length += VarInt.Write(bytes.AsSpan(length), (ulong)kind);
+                    length += VarInt.Write(bytes.AsSpan(length), ZigZag(close));
+                    last = id;
+                }
+
+                _sealed = bytes.AsSpan(0, length).ToArray();
+            }
+            finally
+            {
+                ArrayPool<long>.Shared.Return(ids);
+                ArrayPool<byte>.Shared.Return(bytes);
             }
 
-            _sealed = writer.WrittenSpan.ToArray();
             _sealedCount = _rows.Count;
+            buffers.Give(_rows);
             _rows = null;
         }
 
@@ -109,7 +126,7 @@ public sealed partial class InMemoryDeviceStore
             }
 
             // A row of a finished day changed (rare: a day written again): back to a dictionary.
-            _rows = new(_sealedCount);
+            _rows = buffers.TakeRows();
             var reader = new ByteReader(_sealed);
             long id = 0;
             for (var i = 0; i < _sealedCount; i++)
@@ -123,9 +140,6 @@ public sealed partial class InMemoryDeviceStore
             _sealedCount = 0;
             return _rows;
         }
-
-        private static void WriteUnsigned(System.Buffers.ArrayBufferWriter<byte> writer, ulong value) =>
-            writer.Advance(VarInt.Write(writer.GetSpan(VarInt.MaxLength), value));
 
         private ref struct ByteReader(ReadOnlySpan<byte> bytes)
         {

@@ -24,6 +24,7 @@ public sealed partial class InMemoryDeviceStore : IDeviceStore
     private readonly IIdentifierCodebook? _codebook;
     private readonly SortedDictionary<int, TemporaryExposureKey> _keys = [];
     private readonly SortedDictionary<int, ContactDay> _days = [];
+    private readonly WritingBuffers _buffers = new();
     private long _nextEncounterId = 1;
     private ContactDay? _recording; // the day written last: older days are sealed when it changes
 
@@ -282,15 +283,17 @@ public sealed partial class InMemoryDeviceStore : IDeviceStore
             return _recording;
         }
 
+        // A day is written during that day (and a few seconds into the next, for a scan open at midnight):
+        // when writing moves on, the day before is sealed (coded, trimmed, its look-ups dropped) — first, so that
+        // its working buffers serve the day written next.
+        _recording?.Seal();
+        _recording = null;
         if (!_days.TryGetValue(unixDay, out var day))
         {
-            day = new ContactDay(unixDay, _codebook);
+            day = new ContactDay(unixDay, _codebook, _buffers);
             _days.Add(unixDay, day);
         }
 
-        // A day is written during that day (and a few seconds into the next, for a scan open at midnight):
-        // when writing moves on, the day before is sealed (coded, trimmed, its look-ups dropped).
-        _recording?.Seal();
         _recording = day;
         return day;
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using Bluezone.Device.Storage;
 using Bluezone.Protocol.Keys;
@@ -38,6 +39,21 @@ internal sealed class CityCodebook : IIdentifierCodebook
     private Broadcast[] _broadcasts = [];
     private uint[] _index = [];
     private int _mask;
+    private int _tableNumber; // this table's number among all tables built in the process (0: none yet)
+
+    // Numbers tables of every codebook in the process, so that a thread's recent look-ups (t_recent) name the
+    // one table they are valid for and nothing has to be cleared when a table changes.
+    private static int s_tablesBuilt;
+
+    /// <summary>
+    /// This thread's recent look-ups, by RPI: the phones of one place hear the same few senders in one step, so
+    /// most look-ups repeat one made a moment before on the same lane; answering them from 64 KB that stay in
+    /// the cache saves the index's and the identifiers' cache and TLB misses (the table has millions of entries).
+    /// </summary>
+    [ThreadStatic]
+    private static RecentCode[]? t_recent;
+
+    private const int RecentSize = 2048;
 
     /// <param name="senders">Senders are numbered 0 to <paramref name="senders"/> − 1 (the city's people).</param>
     public CityCodebook(int senders)
@@ -199,15 +215,16 @@ internal sealed class CityCodebook : IIdentifierCodebook
 
         TableSize = count;
         _tableDay = unixDay;
+        _tableNumber = Interlocked.Increment(ref s_tablesBuilt);
     }
 
     public bool CanEncode(int unixDay) => unixDay == _tableDay;
 
     public bool TryEncode(int unixDay, RollingProximityIdentifier rpi, AssociatedEncryptedMetadata aem, out IdentifierCode code)
     {
-        if (unixDay == _tableDay && Find(rpi) is var found && found >= 0 && _broadcasts[found].Aem == aem)
+        if (unixDay == _tableDay && Recent(rpi) is var found && found.Sender >= 0 && found.Aem == aem)
         {
-            code = new IdentifierCode(_tableSenders[found / SlotsPerSender], (byte)(found % SlotsPerSender));
+            code = new IdentifierCode(found.Sender, found.Slot);
             return true;
         }
 
@@ -215,7 +232,7 @@ internal sealed class CityCodebook : IIdentifierCodebook
         return false;
     }
 
-    public bool Knows(int unixDay, RollingProximityIdentifier rpi) => unixDay == _tableDay && Find(rpi) >= 0;
+    public bool Knows(int unixDay, RollingProximityIdentifier rpi) => unixDay == _tableDay && Recent(rpi).Sender >= 0;
 
     public void Decode(int unixDay, int sender, ReadOnlySpan<byte> slots, Span<RollingProximityIdentifier> rpis, Span<AssociatedEncryptedMetadata> aems)
     {
@@ -253,26 +270,36 @@ internal sealed class CityCodebook : IIdentifierCodebook
         Span<RollingProximityIdentifier> run = stackalloc RollingProximityIdentifier[high - low + 1];
         RollingProximityIdentifierGenerator.ComputeRollingProximityIdentifiers(
             today.Rpiks.AsSpan(sender * KeyLength, KeyLength), new IntervalNumber((unixDay * IntervalNumber.PerDay) + low - 1), run);
-        var picked = new RollingProximityIdentifier[slots.Length];
-        var n = 0;
-        for (var i = 0; i < slots.Length; i++)
+
+        // Rented, not allocated: a full match decodes a phone's whole log, sender by sender.
+        var picked = ArrayPool<RollingProximityIdentifier>.Shared.Rent(slots.Length);
+        var pickedAems = ArrayPool<AssociatedEncryptedMetadata>.Shared.Rent(slots.Length);
+        try
         {
-            if (slots[i] != 0)
+            var n = 0;
+            for (var i = 0; i < slots.Length; i++)
             {
-                picked[n++] = run[slots[i] - low];
+                if (slots[i] != 0)
+                {
+                    picked[n++] = run[slots[i] - low];
+                }
+            }
+
+            RollingProximityIdentifierGenerator.EncryptMetadata(today.Aemks.AsSpan(sender * KeyLength, KeyLength), picked.AsSpan(0, n), today.Metadata[sender], pickedAems.AsSpan(0, n));
+            n = 0;
+            for (var i = 0; i < slots.Length; i++)
+            {
+                if (slots[i] != 0)
+                {
+                    rpis[i] = picked[n];
+                    aems[i] = pickedAems[n++];
+                }
             }
         }
-
-        var pickedAems = new AssociatedEncryptedMetadata[n];
-        RollingProximityIdentifierGenerator.EncryptMetadata(today.Aemks.AsSpan(sender * KeyLength, KeyLength), picked.AsSpan(0, n), today.Metadata[sender], pickedAems);
-        n = 0;
-        for (var i = 0; i < slots.Length; i++)
+        finally
         {
-            if (slots[i] != 0)
-            {
-                rpis[i] = picked[n];
-                aems[i] = pickedAems[n++];
-            }
+            ArrayPool<RollingProximityIdentifier>.Shared.Return(picked);
+            ArrayPool<AssociatedEncryptedMetadata>.Shared.Return(pickedAems);
         }
     }
 
@@ -324,6 +351,22 @@ internal sealed class CityCodebook : IIdentifierCodebook
             ? keys
             : throw new InvalidOperationException($"The codebook has no key of sender {sender} for day {unixDay}: a log holds a code the codebook has forgotten.");
 
+    /// <summary>What the table says of <paramref name="rpi"/>, from this thread's recent look-ups if it is there.</summary>
+    private RecentCode Recent(RollingProximityIdentifier rpi)
+    {
+        var recent = t_recent ??= new RecentCode[RecentSize];
+        ref var entry = ref recent[(int)rpi.High & (RecentSize - 1)];
+        if (entry.Table != _tableNumber || entry.Rpi != rpi)
+        {
+            var found = Find(rpi);
+            entry = found < 0
+                ? new RecentCode(rpi, _tableNumber, -1, 0, default)
+                : new RecentCode(rpi, _tableNumber, _tableSenders[found / SlotsPerSender], (byte)(found % SlotsPerSender), _broadcasts[found].Aem);
+        }
+
+        return entry;
+    }
+
     private int Find(RollingProximityIdentifier rpi)
     {
         if (_index.Length == 0)
@@ -345,6 +388,9 @@ internal sealed class CityCodebook : IIdentifierCodebook
 
     /// <summary>RPIs are AES output: their low bits are already uniform.</summary>
     private int PlaceOf(RollingProximityIdentifier rpi) => (int)(rpi.Low ^ (rpi.High >> 17)) & _mask;
+
+    /// <summary>A look-up of table number <paramref name="Table"/>: the RPI's sender (−1: not in the table), slot and AEM.</summary>
+    private readonly record struct RecentCode(RollingProximityIdentifier Rpi, int Table, int Sender, byte Slot, AssociatedEncryptedMetadata Aem);
 
     /// <summary>An identifier with its AEM, side by side: a look-up checks both in one cache line.</summary>
     private readonly record struct Broadcast(RollingProximityIdentifier Rpi, AssociatedEncryptedMetadata Aem);
