@@ -321,15 +321,16 @@ internal sealed class CityRun
         // read), so it is shared between threads; the lists of occupants are then linked in person order on
         // one thread, as the rest of the step expects.
         _world.PrepareStep(day, minute);
-        Parallel.For(0, (_people + PlaceChunk - 1) / PlaceChunk, new ParallelOptions { MaxDegreeOfParallelism = _lanes.Length }, chunk =>
+        var chunks = (_people + PlaceChunk - 1) / PlaceChunk;
+        if (chunks == 1 || _lanes.Length == 1)
         {
-            var end = Math.Min(_people, (chunk + 1) * PlaceChunk);
-            for (var person = chunk * PlaceChunk; person < end; person++)
-            {
-                _location[person] = step < _stayHomeUntil[person] ? _world.AtHome(person, day, minute) : _world.Locate(person, day, minute);
-                _infectiousness[person] = _epidemic.Infectiousness(person, step);
-            }
-        });
+            Locate(0, _people, step, day, minute);
+        }
+        else
+        {
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = _lanes.Length }, chunk =>
+                Locate(chunk * PlaceChunk, Math.Min(_people, (chunk + 1) * PlaceChunk), step, day, minute));
+        }
 
         for (var person = 0; person < _people; person++)
         {
@@ -356,6 +357,15 @@ internal sealed class CityRun
                 _nextPhoneInPlace[person] = _phoneHead[location.Place];
                 _phoneHead[location.Place] = person;
             }
+        }
+    }
+
+    private void Locate(int from, int to, int step, int day, int minute)
+    {
+        for (var person = from; person < to; person++)
+        {
+            _location[person] = step < _stayHomeUntil[person] ? _world.AtHome(person, day, minute) : _world.Locate(person, day, minute);
+            _infectiousness[person] = _epidemic.Infectiousness(person, step);
         }
     }
 
