@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Bluezone.Device.Matching;
 using Bluezone.Device.Storage;
-using Bluezone.Device.Radio;
 using Bluezone.Device.Reporting;
 using Bluezone.Device.Sync;
 using Bluezone.Device.Warnings;
@@ -25,7 +24,7 @@ namespace Bluezone.Simulation;
 /// authority, the phones and the server talk over HTTP: confirmed cases' codes and uploads, F1s' recursive
 /// uploads, the due export batch, and each phone's matching of what it has not seen yet.
 /// </summary>
-internal sealed class CityRun
+internal sealed partial class CityRun
 {
     private static readonly TimeSpan Step = TimeSpan.FromMinutes(Whereabouts.StepMinutes);
     private static readonly TimeSpan AdvertisingInterval = TimeSpan.FromMilliseconds(250);
@@ -53,12 +52,6 @@ internal sealed class CityRun
     private readonly int[] _phoneHead;
     private readonly double[] _carriageLoss;
     private readonly List<int> _occupied = [];
-
-    // The step's places in the order threads take them (see PumpPhones), and the next one to take.
-    private readonly List<int> _pumpOrder = [];
-    private readonly List<int> _smallPlaces = [];
-    private readonly List<long> _crowdCounts = [];
-    private int _nextToPump;
 
     private readonly double[] _infectiousness;
 
@@ -95,7 +88,8 @@ internal sealed class CityRun
     private readonly RunProfile _profile = new();
 
     /// <param name="lanes">Threads the phones are pumped on; null: one per core, at most 4. The result does not depend on it.</param>
-    public CityRun(ScenarioOptions options, Whereabouts world, PhoneModels models, SimulationCast cast, bool withApp, int? lanes = null)
+    /// <param name="blockSteps">Steps pumped as one block at most (see <see cref="StepBlock"/>); null: an hour. The result does not depend on it.</param>
+    public CityRun(ScenarioOptions options, Whereabouts world, PhoneModels models, SimulationCast cast, bool withApp, int? lanes = null, int? blockSteps = null)
     {
         _options = options;
         _world = world;
@@ -126,6 +120,7 @@ internal sealed class CityRun
         _installDay = new int[_people];
         _nextWake = new long[_people];
         _lanes = [.. Enumerable.Range(0, lanes ?? Math.Clamp(Environment.ProcessorCount, 1, 4)).Select(_ => new Lane())];
+        _block = new StepBlock(withApp ? blockSteps ?? DefaultBlockSteps : 1, withApp ? _people : 0, withApp ? world.PlaceCount : 0, _start.UtcTicks);
         Array.Fill(_installDay, -1);
         _codebook = withApp ? new CityCodebook(_people) : null;
         _truth = new GroundTruth(_people, options.Days);
@@ -182,9 +177,17 @@ internal sealed class CityRun
                 started = _profile.Start();
                 MeetAndInfect(step, day);
                 _profile.Stop(RunPhase.Meet, started);
-                started = _profile.Start();
-                PumpPhones(stepStart + Step, step, day);
-                _profile.Stop(RunPhase.PumpAndHear, started);
+                if (_withApp)
+                {
+                    started = _profile.Start();
+                    _block.Record(step, _phoneHead, _nextPhoneInPlace, _location, _occupied);
+                    if (BlockEndsAfter(step, syncSteps, exchange is not null))
+                    {
+                        PumpBlock(day);
+                    }
+
+                    _profile.Stop(RunPhase.PumpAndHear, started);
+                }
                 if ((step + 1) % Whereabouts.StepsPerDay == 0)
                 {
                     started = _profile.Start();
@@ -433,368 +436,6 @@ internal sealed class CityRun
         }
     }
 
-    /// <summary>
-    /// Pumps every phone through the step. Phones only hear phones in the same place, so places are shared out
-    /// between threads and each thread pumps a place's phones in time order with each phone's own clock: the
-    /// result does not depend on which thread takes which place, nor on the number of threads.
-    /// </summary>
-    /// <remarks>
-    /// A place's cost grows with the square of its phones (each scan hears every other phone there), so a split
-    /// balanced by phone count left one thread waiting for the other at the end of most steps. Threads instead
-    /// take places from one list, crowded places first (the longest jobs first keeps the finish even), a few
-    /// small places at a time so that taking stays cheap next to pumping.
-    /// </remarks>
-    private void PumpPhones(DateTimeOffset until, int step, int day)
-    {
-        var end = until.UtcTicks;
-        _pumpOrder.Clear();
-        _smallPlaces.Clear();
-        _crowdCounts.Clear();
-        foreach (var place in _occupied)
-        {
-            var phones = 0;
-            for (var p = _phoneHead[place]; p >= 0; p = _nextPhoneInPlace[p])
-            {
-                phones++;
-            }
-
-            if (phones > CrowdedPlace)
-            {
-                _crowdCounts.Add(((long)phones << 32) | (uint)place);
-            }
-            else if (phones > 0)
-            {
-                _smallPlaces.Add(place);
-            }
-        }
-
-        // Crowded places first, most phones first (ties by place number: the order is fixed), then the small ones.
-        _crowdCounts.Sort(static (a, b) => b.CompareTo(a));
-        foreach (var packed in _crowdCounts)
-        {
-            _pumpOrder.Add((int)packed);
-        }
-
-        _pumpOrder.AddRange(_smallPlaces);
-        _nextToPump = 0;
-        if (_lanes.Length == 1 || _pumpOrder.Count < 2)
-        {
-            PumpLane(_lanes[0], end, step, day);
-        }
-        else
-        {
-            Parallel.ForEach(_lanes, lane => PumpLane(lane, end, step, day));
-        }
-    }
-
-    /// <summary>
-    /// Pumps places taken from the step's shared list until none is left. Only the time order within a place
-    /// matters; a place holds a few phones (1–5 at home, a few dozen at most elsewhere), so its wakes are
-    /// ordered by a linear minimum over a small array, which costs far less than a heap of tens of thousands
-    /// of phones. Equal times go in the order of the place's phone list, so the order does not depend on
-    /// which thread takes a place either.
-    /// </summary>
-    private void PumpLane(Lane lane, long end, int step, int day)
-    {
-        var order = _pumpOrder;
-        var crowded = _crowdCounts.Count;
-        while (true)
-        {
-            var peek = Volatile.Read(ref _nextToPump);
-            var take = peek < crowded ? 1 : SmallPlacesPerTake;
-            var first = Interlocked.Add(ref _nextToPump, take) - take;
-            if (first >= order.Count)
-            {
-                return;
-            }
-
-            var last = Math.Min(first + take, order.Count);
-            for (var i = first; i < last; i++)
-            {
-                PumpPlace(lane, order[i], end, step, day);
-            }
-        }
-    }
-
-    private void PumpPlace(Lane lane, int place, long end, int step, int day)
-    {
-        var members = lane.Enter(place, _phoneHead, _nextPhoneInPlace);
-        var due = lane.Due;
-        var wakes = lane.Wakes;
-        var pending = 0;
-        for (var m = 0; m < members.Length; m++)
-        {
-            var wake = _nextWake[members[m]];
-            if (wake < end)
-            {
-                due[pending] = m;
-                wakes[pending++] = wake;
-            }
-        }
-
-        if (pending > Lane.SmallPlace)
-        {
-            PumpCrowd(lane, pending, end, step, day);
-            return;
-        }
-
-        while (pending > 0)
-        {
-            var first = 0;
-            var ticks = wakes[0];
-            for (var i = 1; i < pending; i++)
-            {
-                if (wakes[i] < ticks)
-                {
-                    first = i;
-                    ticks = wakes[i];
-                }
-            }
-
-            var wake = Wake(lane, due[first], ticks, step, day);
-            if (wake < end)
-            {
-                wakes[first] = wake;
-            }
-            else
-            {
-                pending--;
-                due[first] = due[pending];
-                wakes[first] = wakes[pending];
-            }
-        }
-    }
-
-    /// <summary>A crowded place (a scenario may put hundreds of phones in one shop): a heap, as the linear minimum would cost a pass over all of them per wake.</summary>
-    private void PumpCrowd(Lane lane, int pending, long end, int step, int day)
-    {
-        var queue = lane.Crowd;
-        queue.Clear();
-        for (var i = 0; i < pending; i++)
-        {
-            queue.Enqueue(lane.Due[i], lane.Wakes[i]);
-        }
-
-        while (queue.TryDequeue(out var member, out var ticks))
-        {
-            var wake = Wake(lane, member, ticks, step, day);
-            if (wake < end)
-            {
-                queue.Enqueue(member, wake);
-            }
-        }
-    }
-
-    /// <summary>Pumps one member of the lane's place at <paramref name="ticks"/>; returns when it wakes next.</summary>
-    private long Wake(Lane lane, int member, long ticks, int step, int day)
-    {
-        var person = lane.Members[member];
-        var phone = _phones[person]!;
-        phone.Clock.Set(new DateTimeOffset(ticks, TimeSpan.Zero));
-        var next = lane.TimeThisWake() ? PumpSampled(lane, phone, member, ticks, step, day) : PumpAndHear(lane, phone, member, ticks, step, day);
-        var wake = Math.Max(next.UtcTicks, ticks + TimeSpan.TicksPerMillisecond);
-        _nextWake[person] = wake;
-        return wake;
-    }
-
-    private DateTimeOffset PumpAndHear(Lane lane, SimulatedPhone phone, int member, long ticks, int step, int day)
-    {
-        var next = phone.Device.Pump();
-        if (phone.Radio.ScansStarted != phone.ScansSeen)
-        {
-            phone.ScansSeen = phone.Radio.ScansStarted;
-            Hear(lane, member, ticks, step, day);
-        }
-
-        return next;
-    }
-
-    /// <summary><see cref="PumpAndHear"/> with its thread time measured, for the profile's split of one wake in <see cref="Lane.SampleEvery"/>.</summary>
-    private DateTimeOffset PumpSampled(Lane lane, SimulatedPhone phone, int member, long ticks, int step, int day)
-    {
-        var started = _profile.Start();
-        var next = phone.Device.Pump();
-        var pumped = _profile.Start();
-        lane.PumpTicks += pumped - started;
-        if (phone.Radio.ScansStarted != phone.ScansSeen)
-        {
-            phone.ScansSeen = phone.Radio.ScansStarted;
-            Hear(lane, member, ticks, step, day);
-            lane.HearTicks += _profile.Start() - pumped;
-        }
-
-        return next;
-    }
-
-    /// <summary>One thread's scratch space for the place it is pumping.</summary>
-    private sealed class Lane
-    {
-        /// <summary>
-        /// The profile times one wake in this many (and scales up): reading the clock around each of the
-        /// ≈ 1,200 wakes per phone-day cost more than a percent of the run.
-        /// </summary>
-        public const int SampleEvery = 16;
-
-        /// <summary>
-        /// Up to this many phones a place's wakes are ordered by a linear minimum and its pairs' attenuations
-        /// cached (a square of this many doubles); beyond, by a heap and drawn at each scan.
-        /// </summary>
-        public const int SmallPlace = 64;
-
-        /// <summary>An attenuation for a pair beyond the radio's range (never heard this step).</summary>
-        public const double OutOfRange = double.PositiveInfinity;
-
-        private const double Unknown = double.NaN;
-
-        private int[] _members = new int[8];
-        private long[] _offsets = new long[8];
-        private double[] _attenuation = new double[64];
-        private int _count;
-        private uint _wakes;
-
-        /// <summary>The current place's due phones (indices into its members) and when each wakes next.</summary>
-        public int[] Due { get; private set; } = new int[8];
-
-        public long[] Wakes { get; private set; } = new long[8];
-
-        /// <summary>The wakes of a place with more than <see cref="SmallPlace"/> phones.</summary>
-        public PriorityQueue<int, long> Crowd { get; } = new();
-
-        /// <summary>One sender's advertisements of one scan, handed to the receiver's radio as one batch.</summary>
-        public ReceivedAdvertisement[] Burst { get; } = new ReceivedAdvertisement[(int)(ScanWindow.Ticks / AdvertisingInterval.Ticks)];
-
-        /// <summary>Time in the device's Pump and in delivering advertisements, sampled (for the profile).</summary>
-        public long PumpTicks { get; set; }
-
-        public long HearTicks { get; set; }
-
-        /// <summary>The current place's phones, in the order of the place's list (the order they are heard in).</summary>
-        public ReadOnlySpan<int> Members => _members.AsSpan(0, _count);
-
-        /// <summary>Whether to time this wake.</summary>
-        public bool TimeThisWake() => ++_wakes % SampleEvery == 0;
-
-        /// <summary>Takes in a place's phones for this step; the pair and sender caches start empty.</summary>
-        public ReadOnlySpan<int> Enter(int place, int[] phoneHead, int[] nextPhoneInPlace)
-        {
-            _count = 0;
-            for (var p = phoneHead[place]; p >= 0; p = nextPhoneInPlace[p])
-            {
-                if (_count == _members.Length)
-                {
-                    Array.Resize(ref _members, _count * 2);
-                }
-
-                _members[_count++] = p;
-            }
-
-            if (_offsets.Length < _count)
-            {
-                _offsets = new long[_members.Length];
-                Due = new int[_members.Length];
-                Wakes = new long[_members.Length];
-            }
-
-            _offsets.AsSpan(0, _count).Fill(-1);
-            if (_count <= SmallPlace)
-            {
-                if (_attenuation.Length < _count * _count)
-                {
-                    _attenuation = new double[SmallPlace * SmallPlace];
-                }
-
-                _attenuation.AsSpan(0, _count * _count).Fill(Unknown);
-            }
-
-            return Members;
-        }
-
-        /// <summary>
-        /// The encounter attenuation of two members this step (OutOfRange beyond the radio's range), drawn once
-        /// per pair: positions, carriages and shadowing hold for the whole step and for both directions, and a
-        /// phone scans about once per step, so most pairs would otherwise be drawn two or three times.
-        /// </summary>
-        public double Attenuation(int receiver, int sender) => _count <= SmallPlace ? _attenuation[(receiver * _count) + sender] : Unknown;
-
-        public void SetAttenuation(int a, int b, double attenuation)
-        {
-            if (_count <= SmallPlace)
-            {
-                _attenuation[(a * _count) + b] = attenuation;
-                _attenuation[(b * _count) + a] = attenuation;
-            }
-        }
-
-        public static bool IsUnknown(double attenuation) => double.IsNaN(attenuation);
-
-        /// <summary>A member's advertising offset this step (drawn on first use), -1 before.</summary>
-        public ref long Offset(int member) => ref _offsets[member];
-    }
-
-    /// <summary>
-    /// A scan started: deliver the advertisements of every phone in the same place within range, each sender
-    /// as pumped up to now (its broadcast at this instant).
-    /// </summary>
-    private void Hear(Lane lane, int receiverMember, long scanStart, int step, int day)
-    {
-        var members = lane.Members;
-        var receiverPerson = members[receiverMember];
-        var receiver = _phones[receiverPerson]!;
-        var here = _location[receiverPerson];
-        var scanId = ((long)receiverPerson << 24) | (uint)receiver.ScansSeen;
-        var burst = lane.Burst;
-        var sightings = burst.Length;
-        var receiverCorrection = receiver.Model.RssiCorrection;
-        for (var member = 0; member < members.Length; member++)
-        {
-            var other = members[member];
-            if (member == receiverMember || _phones[other] is not { } sender || sender.Radio.Payload is not { } payload || sender.Radio.Address is not { } address)
-            {
-                continue;
-            }
-
-            var attenuation = lane.Attenuation(receiverMember, member);
-            if (Lane.IsUnknown(attenuation))
-            {
-                var distance = Location.Distance(here, _location[other]);
-                attenuation = distance > _channel.MaxRange
-                    ? Lane.OutOfRange
-                    : _channel.EncounterAttenuation(receiverPerson, other, day, here.Place, distance, _carriageLoss[receiverPerson] + _carriageLoss[other]);
-                lane.SetAttenuation(receiverMember, member, attenuation);
-            }
-
-            if (attenuation == Lane.OutOfRange)
-            {
-                continue;
-            }
-
-            ref var offset = ref lane.Offset(member);
-            if (offset < 0)
-            {
-                offset = Draw.Below((int)AdvertisingInterval.Ticks, _seed, (long)Purpose.AdvertOffset, other, step);
-            }
-
-            var draws = _channel.SightingDraws(receiverPerson, scanId, other);
-            var senderTx = sender.Model.TxPowerDbm;
-            var first = scanStart + offset;
-            var heard = 0;
-            for (var k = 0; k < sightings; k++)
-            {
-                var rssi = _channel.Rssi(attenuation, senderTx, receiverCorrection, draws, k);
-                if (rssi != RadioChannel.NotHeard)
-                {
-                    burst[heard++] = new ReceivedAdvertisement(new DateTimeOffset(first + (k * AdvertisingInterval.Ticks), TimeSpan.Zero), address, rssi, payload);
-                }
-            }
-
-            // A scanner with a report delay hands over its results in batches; the device takes them as one by
-            // one. An empty batch would be a no-op, so none is handed over.
-            if (heard > 0)
-            {
-                receiver.Radio.Deliver(burst.AsSpan(0, heard));
-            }
-        }
-    }
 
     private void InstallPending(int day, DateTimeOffset now)
     {

@@ -6,9 +6,10 @@ using Bluezone.Tests;
 namespace Bluezone.Simulation.Tests;
 
 /// <summary>
-/// The phones of a step are pumped place by place on several threads ("lanes"). Phones only hear phones of
-/// their own place, so how places are split between lanes must not change anything a phone heard, a history
-/// screen showed or a warning that followed.
+/// The phones are pumped place by place on several threads ("lanes"), a block of steps at a time (a place
+/// whose phones stay the same through the block in one go, the others step by step). Phones only hear phones
+/// of their own place, so neither how places are split between lanes nor how steps are grouped into blocks
+/// may change anything a phone heard, a history screen showed or a warning that followed.
 /// </summary>
 public sealed class PhoneSchedulingTests
 {
@@ -23,11 +24,11 @@ public sealed class PhoneSchedulingTests
     }
 
     /// <summary>Everything of a run with the app that depends on what the phones heard, as one comparable text.</summary>
-    private static async Task<string> RunWithAppAsync(int lanes)
+    private static async Task<string> RunWithAppAsync(int lanes, int? blockSteps = null)
     {
         var options = Scenario();
         var city = new GeneratedCity(options.People, options.City, options.Seed, options.StartDate);
-        var outcome = await new CityRun(options, city, PhoneModels.Defaults, new SimulationCast(), withApp: true, lanes).RunAsync(null, CancellationToken.None);
+        var outcome = await new CityRun(options, city, PhoneModels.Defaults, new SimulationCast(), withApp: true, lanes, blockSteps).RunAsync(null, CancellationToken.None);
         var d = outcome.Detections;
         return string.Join(
             '\n',
@@ -51,6 +52,21 @@ public sealed class PhoneSchedulingTests
         Assert.Contains("uploads [", one, StringComparison.Ordinal);
         Assert.DoesNotContain("uploads []", one, StringComparison.Ordinal);
         Assert.DoesNotContain("history 0 ", one, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pumping_step_by_step_or_in_blocks_of_an_hour_or_of_four_hours_gives_the_same_sightings_histories_and_warnings()
+    {
+        // People move between home, work, school, buses and shops during the day, so blocks hold both places
+        // that keep their phones and places that do not; a block of one step is the plain step-by-step order.
+        var stepByStep = await RunWithAppAsync(2, blockSteps: 1);
+        var hour = await RunWithAppAsync(2, blockSteps: 12);
+        var fourHours = await RunWithAppAsync(1, blockSteps: 48);
+
+        Assert.Equal(stepByStep, hour);
+        Assert.Equal(stepByStep, fourHours);
+        Assert.DoesNotContain("uploads []", stepByStep, StringComparison.Ordinal);
+        Assert.DoesNotContain("history 0 ", stepByStep, StringComparison.Ordinal);
     }
 
     [Fact]
