@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Bluezone.Device.Internal;
 using Bluezone.Device.Proximity;
 using Bluezone.Device.Sightings;
 using Bluezone.Protocol.Keys;
@@ -63,15 +64,8 @@ internal sealed class EncounterLinker
     // A freed track slot is reused last-freed-first and the slots are visited in index order, which is exactly
     // the order a Dictionary<RollingProximityIdentifier, Track> enumerated them in: the predecessors' order
     // breaks ties between equal candidate scores, so the links (and the encounter ids) stay what they were.
-    private Track[] _tracks = [];
-    private int _trackEnd; // slots [0, _trackEnd) have been used; the free ones are on _freeTracks
-    private int[] _freeTracks = [];
-    private int _freeTrackCount;
-    private int _trackCount;
-    private Encounter[] _encounters = [];
-    private int _encounterEnd;
-    private int[] _freeEncounters = [];
-    private int _freeEncounterCount;
+    private readonly Slots<Track> _tracks = new();
+    private readonly Slots<Encounter> _encounters = new();
 
     // RPI → track slot + 1 (0: empty), open addressing with linear probing. RPIs are AES output, so a few of
     // their bits hash well; probing the table reads one int array and the track's own slot.
@@ -101,15 +95,12 @@ internal sealed class EncounterLinker
     }
 
     /// <summary>RPIs still remembered (each within the link window of now).</summary>
-    public int ActiveTracks => _trackCount;
+    public int ActiveTracks => _tracks.Count;
 
     public void Reset()
     {
-        _trackEnd = 0;
-        _freeTrackCount = 0;
-        _trackCount = 0;
-        _encounterEnd = 0;
-        _freeEncounterCount = 0;
+        _tracks.Clear();
+        _encounters.Clear();
         Array.Clear(_index);
         _oldestLastMs = long.MaxValue;
     }
@@ -223,7 +214,7 @@ internal sealed class EncounterLinker
         // left out once here rather than tested against every new RPI.
         var earliestScan = scanSequence - 1 - _maxMissedScans;
         _predecessors.Clear();
-        var tracks = _tracks.AsSpan(0, _trackEnd);
+        var tracks = _tracks.Used;
         for (var slot = 0; slot < tracks.Length; slot++)
         {
             ref readonly var track = ref tracks[slot];
@@ -236,7 +227,7 @@ internal sealed class EncounterLinker
         // The new tracks take their slots now, in the order they are remembered below.
         foreach (var fresh in _fresh)
         {
-            var slot = NewTrack();
+            var slot = _tracks.Take();
             _tracks[slot] = new Track
             {
                 Rpi = fresh.Rpi,
@@ -425,7 +416,7 @@ internal sealed class EncounterLinker
         }
 
         _oldestLastMs = long.MaxValue;
-        var tracks = _tracks.AsSpan(0, _trackEnd);
+        var tracks = _tracks.Used;
         for (var slot = 0; slot < tracks.Length; slot++)
         {
             ref var track = ref tracks[slot];
@@ -439,11 +430,10 @@ internal sealed class EncounterLinker
                 // Freed in slot order, as the Dictionary removed its stale entries (see the slot arrays).
                 RemoveFromIndex(slot);
                 track.InUse = false;
-                PushFree(ref _freeTracks, ref _freeTrackCount, slot);
-                _trackCount--;
+                _tracks.Free(slot);
                 if (--_encounters[track.Encounter].Tracks == 0)
                 {
-                    PushFree(ref _freeEncounters, ref _freeEncounterCount, track.Encounter);
+                    _encounters.Free(track.Encounter);
                 }
             }
             else
@@ -453,57 +443,17 @@ internal sealed class EncounterLinker
         }
     }
 
-    private int NewTrack()
-    {
-        _trackCount++;
-        if (_freeTrackCount > 0)
-        {
-            return _freeTracks[--_freeTrackCount];
-        }
-
-        if (_trackEnd == _tracks.Length)
-        {
-            Array.Resize(ref _tracks, Math.Max(8, _tracks.Length * 2));
-        }
-
-        return _trackEnd++;
-    }
-
     private int NewEncounter(long id)
     {
-        int slot;
-        if (_freeEncounterCount > 0)
-        {
-            slot = _freeEncounters[--_freeEncounterCount];
-        }
-        else
-        {
-            if (_encounterEnd == _encounters.Length)
-            {
-                Array.Resize(ref _encounters, Math.Max(8, _encounters.Length * 2));
-            }
-
-            slot = _encounterEnd++;
-        }
-
+        var slot = _encounters.Take();
         _encounters[slot] = new Encounter(id);
         return slot;
-    }
-
-    private static void PushFree(ref int[] free, ref int count, int slot)
-    {
-        if (count == free.Length)
-        {
-            Array.Resize(ref free, Math.Max(8, free.Length * 2));
-        }
-
-        free[count++] = slot;
     }
 
     /// <summary>The slot of <paramref name="rpi"/>'s track, or <see cref="None"/>.</summary>
     private int Find(RollingProximityIdentifier rpi)
     {
-        if (_trackCount == 0)
+        if (_tracks.Count == 0)
         {
             return None;
         }
@@ -530,7 +480,7 @@ internal sealed class EncounterLinker
     private void AddToIndex(int slot)
     {
         // At most half full, so a probe ends soon at an empty entry.
-        if (_trackCount * 2 > _index.Length)
+        if (_tracks.Count * 2 > _index.Length)
         {
             var old = _index;
             _index = new int[Math.Max(16, old.Length * 2)];

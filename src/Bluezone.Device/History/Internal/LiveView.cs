@@ -1,4 +1,5 @@
 using System.Numerics;
+using Bluezone.Device.Internal;
 using Bluezone.Device.Proximity;
 using Bluezone.Device.Radio;
 
@@ -19,11 +20,7 @@ internal sealed class LiveView(ProximityOptions proximity)
 {
     public const long WindowMs = 60_000;
 
-    private Entry[] _entries = [];
-    private int _entryEnd; // slots [0, _entryEnd) have been used; the free ones are on _free
-    private int[] _free = [];
-    private int _freeCount;
-    private int _count;
+    private readonly Slots<Entry> _entries = new();
 
     // Address → slot + 1 (0: empty), linear probing, at most half full. Rebuilt after a forget: a forget
     // usually drops every entry (scans are minutes apart), and otherwise visits them all anyway.
@@ -43,7 +40,7 @@ internal sealed class LiveView(ProximityOptions proximity)
         get
         {
             WritePending();
-            return _count;
+            return _entries.Count;
         }
     }
 
@@ -95,7 +92,7 @@ internal sealed class LiveView(ProximityOptions proximity)
     /// <summary>The address's slot; a new one (address set, heard at 0) if it is not held.</summary>
     private int SlotOrAdd(BluetoothAddress address)
     {
-        if (_count * 2 >= _index.Length)
+        if (_entries.Count * 2 >= _index.Length)
         {
             Reindex(Math.Max(16, _index.Length * 2));
         }
@@ -110,24 +107,9 @@ internal sealed class LiveView(ProximityOptions proximity)
             }
         }
 
-        int slot;
-        if (_freeCount > 0)
-        {
-            slot = _free[--_freeCount];
-        }
-        else
-        {
-            if (_entryEnd == _entries.Length)
-            {
-                Array.Resize(ref _entries, Math.Max(8, _entries.Length * 2));
-            }
-
-            slot = _entryEnd++;
-        }
-
+        var slot = _entries.Take();
         _entries[slot] = new Entry(address, 0, 0, false, true);
         _index[i] = slot + 1;
-        _count++;
         return slot;
     }
 
@@ -147,13 +129,13 @@ internal sealed class LiveView(ProximityOptions proximity)
             Array.Clear(_index);
         }
 
-        if (_count == 0)
+        if (_entries.Count == 0)
         {
             return;
         }
 
         var mask = length - 1;
-        for (var slot = 0; slot < _entryEnd; slot++)
+        for (var slot = 0; slot < _entries.End; slot++)
         {
             if (_entries[slot].InUse)
             {
@@ -177,7 +159,7 @@ internal sealed class LiveView(ProximityOptions proximity)
         }
 
         _oldestMs = long.MaxValue;
-        for (var slot = 0; slot < _entryEnd; slot++)
+        for (var slot = 0; slot < _entries.End; slot++)
         {
             ref var entry = ref _entries[slot];
             if (!entry.InUse)
@@ -188,13 +170,7 @@ internal sealed class LiveView(ProximityOptions proximity)
             if (entry.LastMs <= nowMs - WindowMs)
             {
                 entry = default; // the address is gone from memory, not only from the index
-                if (_freeCount == _free.Length)
-                {
-                    Array.Resize(ref _free, Math.Max(8, _free.Length * 2));
-                }
-
-                _free[_freeCount++] = slot;
-                _count--;
+                _entries.Free(slot);
             }
             else
             {
@@ -209,10 +185,8 @@ internal sealed class LiveView(ProximityOptions proximity)
     public void Clear()
     {
         _hasPending = false;
-        Array.Clear(_entries);
-        _entryEnd = 0;
-        _freeCount = 0;
-        _count = 0;
+        _entries.Used.Clear(); // the addresses are gone from memory
+        _entries.Clear();
         Array.Clear(_index);
         _oldestMs = long.MaxValue;
     }
@@ -221,9 +195,9 @@ internal sealed class LiveView(ProximityOptions proximity)
     {
         var nowMs = now.ToUnixTimeMilliseconds();
         Forget(nowMs);
-        var list = new List<NearbyDevice>(_count);
+        var list = new List<NearbyDevice>(_entries.Count);
         int bluezoners = 0, near = 0;
-        for (var slot = 0; slot < _entryEnd; slot++)
+        for (var slot = 0; slot < _entries.End; slot++)
         {
             var entry = _entries[slot];
             if (!entry.InUse || entry.LastMs > nowMs)
