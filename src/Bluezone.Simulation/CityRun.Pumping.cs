@@ -27,6 +27,11 @@ internal sealed partial class CityRun
     /// </summary>
     private const int DefaultBlockSteps = 12;
 
+    /// <summary>Places with more phones than this are taken one at a time and first; smaller ones a few at a time.</summary>
+    private const int CrowdedPlace = 5;
+
+    private const int SmallPlacesPerTake = 8;
+
     private readonly StepBlock _block;
 
     // The places the lanes take from (see PumpPlaces), and the next one to take.

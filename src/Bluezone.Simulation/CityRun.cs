@@ -70,11 +70,6 @@ internal sealed partial class CityRun
     private readonly int[] _installDay;
     private readonly long[] _nextWake;
 
-    /// <summary>Places with more phones than this are taken one at a time and first; smaller ones a few at a time.</summary>
-    private const int CrowdedPlace = 5;
-
-    private const int SmallPlacesPerTake = 8;
-
     /// <summary>People located per task when everyone is placed (large enough that taking a chunk costs nothing).</summary>
     private const int PlaceChunk = 4096;
 
@@ -120,6 +115,7 @@ internal sealed partial class CityRun
         _installDay = new int[_people];
         _nextWake = new long[_people];
         _lanes = [.. Enumerable.Range(0, lanes ?? Math.Clamp(Environment.ProcessorCount, 1, 4)).Select(_ => new Lane())];
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockSteps ?? 1, 1, nameof(blockSteps));
         _block = new StepBlock(withApp ? blockSteps ?? DefaultBlockSteps : 1, withApp ? _people : 0, withApp ? world.PlaceCount : 0, _start.UtcTicks);
         Array.Fill(_installDay, -1);
         _codebook = withApp ? new CityCodebook(_people) : null;
@@ -158,9 +154,10 @@ internal sealed partial class CityRun
                     InstallPending(day, stepStart);
                 }
 
-                if (step % Whereabouts.StepsPerDay == 1)
+                if (step % Whereabouts.StepsPerDay == 1 && _withApp)
                 {
                     PrepareCodebook(day);
+                    ReturnYesterdaysGarbage();
                 }
 
                 TestResults(step);
@@ -327,12 +324,12 @@ internal sealed partial class CityRun
         var chunks = (_people + PlaceChunk - 1) / PlaceChunk;
         if (chunks == 1 || _lanes.Length == 1)
         {
-            Locate(0, _people, step, day, minute);
+            LocatePeople(0, _people, step, day, minute);
         }
         else
         {
             Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = _lanes.Length }, chunk =>
-                Locate(chunk * PlaceChunk, Math.Min(_people, (chunk + 1) * PlaceChunk), step, day, minute));
+                LocatePeople(chunk * PlaceChunk, Math.Min(_people, (chunk + 1) * PlaceChunk), step, day, minute));
         }
 
         for (var person = 0; person < _people; person++)
@@ -363,7 +360,7 @@ internal sealed partial class CityRun
         }
     }
 
-    private void Locate(int from, int to, int step, int day, int minute)
+    private void LocatePeople(int from, int to, int step, int day, int minute)
     {
         for (var person = from; person < to; person++)
         {
@@ -461,6 +458,17 @@ internal sealed partial class CityRun
     /// them and can encode the day's identifiers from now on. Logs of the days before are sealed first, while
     /// yesterday's table can still encode what they heard in full (the first step, before it existed).
     /// </summary>
+    private static void ReturnYesterdaysGarbage()
+    {
+        // A simulated day leaves its garbage all at once: the day's working buffers sealed into compact logs,
+        // yesterday's table, the matching of the last sync. Between long-lived phones (gigabytes of them at
+        // 100,000 people) the collector's background collections leave it as holes it keeps: the process held
+        // ≈ 10 GB resident at day 7 of `simulate --people 100000 --days 21` with ≈ 2.7 GB live. One compacting
+        // collection a day that gives the freed memory back to the system keeps resident memory near the live
+        // heap (docs/simulation.md, fourth pass). Its time counts under "Other" in the run's profile.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    }
+
     private void PrepareCodebook(int day)
     {
         if (_codebook is null)
@@ -493,14 +501,6 @@ internal sealed partial class CityRun
 
         _codebook.BuildTable(unixDay);
         _codebook.Forget(unixDay - CityCodebook.RegisterDays + 1);
-
-        // A simulated day leaves its garbage all at once: the day's working buffers sealed into compact logs,
-        // yesterday's table, the matching of the last sync. Between long-lived phones (gigabytes of them at
-        // 100,000 people) the collector's background collections leave it as holes it keeps: the process held
-        // ≈ 10 GB resident at day 7 of `simulate --people 100000 --days 21` with ≈ 2.7 GB live. One compacting
-        // collection a day that gives the freed memory back to the system keeps resident memory near the live
-        // heap (docs/simulation.md, fourth pass, for its cost).
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     private void EndOfDay(int day)
