@@ -633,6 +633,7 @@ internal sealed partial class CityRun
             .SelectMany(f => f.Published.Keys)
             .Select(k => _codebook is not null && _codebook.TryFindSender(k.Key.KeyData, out var keyDay, out var sender) ? (keyDay, sender) : (0, -1))
             .Where(k => k.Item2 >= 0));
+        var publishedSources = new PublishedSources(publishedSenders, rpi => publishedIndex.TryFind(rpi, out _));
         // Each phone's check and matching touch only its own store: phones are matched in parallel, and their
         // new levels are then acted on in person order, so the outcome does not depend on the thread count.
         var phones = new List<int>();
@@ -652,7 +653,7 @@ internal sealed partial class CityRun
             () => (Heard: new List<RollingProximityIdentifier>(), Hits: new List<SightingMatch>()),
             (i, _, buffers) =>
             {
-                levels[i] = MatchPhone(_phones[phones[i]]!, files, publishedIndex, publishedSenders, exchange, now, buffers.Heard, buffers.Hits);
+                levels[i] = MatchPhone(_phones[phones[i]]!, files, publishedIndex, publishedSources, publishedSenders, exchange, now, buffers.Heard, buffers.Hits);
                 return buffers;
             },
             static _ => { });
@@ -730,6 +731,7 @@ internal sealed partial class CityRun
         SimulatedPhone phone,
         IReadOnlyList<DownloadedExport> files,
         SightingIndex publishedIndex,
+        PublishedSources publishedSources,
         CodedSenders publishedSenders,
         ServerExchange exchange,
         DateTimeOffset now,
@@ -750,7 +752,7 @@ internal sealed partial class CityRun
         SightingLog? log = null;
         foreach (var file in files)
         {
-            var windows = file.Published.Keys.Count == 0 ? [] : exchange.Matcher.Match(file.Published, log ??= SightingLog.BuildFromSorted(phone.Store.LoadScanInstancesByIdentifier()));
+            var windows = file.Published.Keys.Count == 0 ? [] : exchange.Matcher.Match(file.Published, log ??= SightingLog.BuildFromSorted(phone.Store.LoadScanInstancesByIdentifier(publishedSources)));
             ExportImport.Record(phone.Store, file.Name, windows, exchange.Configuration, now);
         }
 

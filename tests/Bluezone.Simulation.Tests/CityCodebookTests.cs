@@ -2,6 +2,7 @@ using Bluezone.Device.Encounters;
 using Bluezone.Device.Matching;
 using Bluezone.Device.Sightings;
 using Bluezone.Device.Storage;
+using Bluezone.Protocol.Export;
 using Bluezone.Protocol.Keys;
 using Bluezone.Protocol.Time;
 using Bluezone.Simulation.Radio;
@@ -186,6 +187,52 @@ public sealed class CityCodebookTests
                 }
             }
         }
+    }
+
+    [Theory]
+    [InlineData(31)]
+    [InlineData(32)]
+    public void Reading_a_log_for_published_keys_gives_every_instance_of_their_rpis_and_the_same_exposure_windows(int seed)
+    {
+        var city = new City(seed);
+        var codebook = city.Codebook();
+        var stores = Enumerable.Range(0, 6).Select(_ => new InMemoryDeviceStore(codebook)).ToArray();
+        city.Record(codebook, stores, foreignAem: false, perStoreSubset: true);
+        var matcher = new ExposureMatcher();
+        var random = new Random(seed);
+        var keyDays = new[] { Day0 - 1, Day0, Day0 + 1 };
+        var partialsSmaller = 0;
+        var windowsFound = 0;
+        for (var trial = 0; trial < 30; trial++)
+        {
+            var published = keyDays
+                .SelectMany(day => Enumerable.Range(0, Senders).Append(Unknown).Where(_ => random.Next(10) == 0).Select(sender => city.KeyOf(sender, day)))
+                .ToList();
+            var identifiers = PublishedIdentifiers.Derive([.. published.Select(k => new ExportedKey(k))]);
+            var index = SightingIndex.Build(identifiers.Identifiers);
+            var sources = new PublishedSources(
+                new CodedSenders(published
+                    .Select(k => codebook.TryFindSender(k.KeyData, out var day, out var sender) ? (day, sender) : (0, -1))
+                    .Where(k => k.Item2 >= 0)),
+                rpi => index.TryFind(rpi, out _));
+            foreach (var store in stores)
+            {
+                var whole = store.LoadScanInstancesByIdentifier();
+                var partial = store.LoadScanInstancesByIdentifier(sources);
+                Assert.Equal(whole.Where(i => index.TryFind(i.Rpi, out _)), partial.Where(i => index.TryFind(i.Rpi, out _)));
+                Assert.Equal(whole.Where(partial.Contains), partial); // a subset, in the same order
+                partialsSmaller += partial.Length < whole.Length ? 1 : 0;
+                var expected = Windows(matcher.Match(identifiers, SightingLog.BuildFromSorted(whole)));
+                windowsFound += expected.Count;
+                Assert.Equal(expected, Windows(matcher.Match(identifiers, SightingLog.BuildFromSorted(partial))));
+            }
+        }
+
+        Assert.True(partialsSmaller > 0, "every partial read was the whole log");
+        Assert.True(windowsFound > 0, "nothing matched: the comparison says nothing");
+
+        static List<string> Windows(IReadOnlyList<ExposureWindow> windows) =>
+            [.. windows.Select(w => $"{w.KeyIndex} {w.Start:O} {w.SenderTxPowerDbm} " + string.Join(";", w.ScanInstances))];
     }
 
     [Fact]

@@ -18,14 +18,19 @@ namespace Bluezone.Device.Matching;
 /// positions are three 5-bit fields of the second half. 32-bit words let one AVX2 gather fetch the words of
 /// eight candidates at once; with 64-bit words (four per gather) and a multiply to scale the word index, the
 /// same test cost about twice as much per question on the development machine;</item>
-/// <item>the few that pass go to the exact structure: identifiers sorted by value with a 65,536-entry index on
-/// their first two bytes (the layout Google's matcher uses), so a hit costs one short scan.</item>
+/// <item>the few that pass go to the exact structure: identifiers sorted by value with an index on
+/// their first two bytes (the layout Google's matcher uses; fewer bits for small indexes), so a hit costs one short scan.</item>
 /// </list>
 /// A plain hash set or the sorted array alone would take a cache miss for nearly every question.
 /// </summary>
 public sealed class SightingIndex
 {
-    private const int PrefixBits = 16;
+    /// <summary>
+    /// Prefix bits of the exact structure at most. Smaller indexes use fewer (about one identifier per prefix):
+    /// a simulated phone's match indexes a few dozen identifiers, and a 65,536-entry table per match was a
+    /// quarter of a megabyte of garbage to fill and throw away.
+    /// </summary>
+    private const int MaxPrefixBits = 16;
 
     /// <summary>Filter size per identifier, before rounding the word count up to a power of two.</summary>
     private const int MinBitsPerEntry = 24;
@@ -36,9 +41,11 @@ public sealed class SightingIndex
     private readonly ulong[] _low;
     private readonly int[] _positions;
     private readonly int[] _prefixStart;
+    private readonly int _prefixShift;
 
-    private SightingIndex(uint[] filter, ulong[] high, ulong[] low, int[] positions, int[] prefixStart)
+    private SightingIndex(uint[] filter, ulong[] high, ulong[] low, int[] positions, int[] prefixStart, int prefixShift)
     {
+        _prefixShift = prefixShift;
         _filter = filter;
         _wordMask = (uint)(filter.Length - 1);
         _high = high;
@@ -77,12 +84,14 @@ public sealed class SightingIndex
 
         var high = new ulong[n];
         var low = new ulong[n];
-        var prefixStart = new int[(1 << PrefixBits) + 1];
+        var prefixBits = Math.Clamp(BitOperations.Log2((uint)Math.Max(n, 1)) + 1, 1, MaxPrefixBits);
+        var prefixShift = 64 - prefixBits;
+        var prefixStart = new int[(1 << prefixBits) + 1];
         for (var i = 0; i < n; i++)
         {
             high[i] = keys[i].High;
             low[i] = keys[i].Low;
-            prefixStart[(int)(keys[i].High >> (64 - PrefixBits)) + 1]++;
+            prefixStart[(int)(keys[i].High >> prefixShift) + 1]++;
         }
 
         for (var p = 1; p < prefixStart.Length; p++)
@@ -98,7 +107,7 @@ public sealed class SightingIndex
             filter[(uint)high[i] & wordMask] |= Mask((uint)low[i]);
         }
 
-        return new SightingIndex(filter, high, low, positions, prefixStart);
+        return new SightingIndex(filter, high, low, positions, prefixStart, prefixShift);
     }
 
     private static bool IsSorted(RollingProximityIdentifier[] identifiers)
@@ -237,7 +246,7 @@ public sealed class SightingIndex
     /// <summary>Index of the first sorted entry equal to (high, low), or -1.</summary>
     private int Locate(ulong high, ulong low)
     {
-        var prefix = (int)(high >> (64 - PrefixBits));
+        var prefix = (int)(high >> _prefixShift);
         var end = _prefixStart[prefix + 1];
         for (var i = _prefixStart[prefix]; i < end; i++)
         {

@@ -37,7 +37,7 @@ public sealed class SightingLog
 
     /// <summary>
     /// For instances already ordered by RPI and, within an RPI, by scan start (as
-    /// <see cref="Storage.InMemoryDeviceStore.LoadScanInstancesByIdentifier"/> gives them): no sort, one pass
+    /// <see cref="Storage.InMemoryDeviceStore.LoadScanInstancesByIdentifier()"/> gives them): no sort, one pass
     /// to check the order. The array is kept, not copied.
     /// </summary>
     /// <exception cref="ArgumentException">The instances are not in that order.</exception>

@@ -196,40 +196,100 @@ public sealed partial class InMemoryDeviceStore
         }
 
         /// <summary>The day's tables with every identifier in full (decoding the coded ones).</summary>
-        public DayTables Read()
+        public DayTables Read() => Read(null)!;
+
+        /// <summary>
+        /// The day's tables with only the entries whose source <paramref name="keep"/> says yes to (every entry
+        /// when null), decoded; the instances of the others are skipped while the stream is read. Entries and
+        /// instances keep their order. Returns null when no source is kept, without reading the stream.
+        /// </summary>
+        public DayTables? Read(PublishedSources? keep)
         {
+            var wanted = keep is null ? null : ArrayPool<bool>.Shared.Rent(Math.Max(_sources.Count, 1));
             var bytes = IsSealed ? (ReadOnlySpan<byte>)_sealed : _stream!.Written;
-            var entries = new List<ulong>(IsSealed ? _sealedEntries : _stream!.EntryCount);
-            var instances = new CompactInstance[InstanceCount];
-            var scans = new List<ScanTime>();
-            var reader = new ContactReader(bytes, UnixDay * MsPerDay, _sources.Count, entries);
+            var entryCount = IsSealed ? _sealedEntries : _stream!.EntryCount;
+            var entries = new List<ulong>(entryCount);
+            var renumbered = keep is null ? null : ArrayPool<int>.Shared.Rent(Math.Max(entryCount, 1));
             try
             {
-                var next = 0;
-                while (reader.Next(out var instance))
+                if (wanted is not null && !Choose(keep!, wanted))
                 {
-                    if (instance.Scan == scans.Count)
-                    {
-                        scans.Add(new ScanTime(instance.ScanStartMs, instance.Seconds));
-                    }
-
-                    instances[next++] = new CompactInstance(instance.Entry, instance.Scan, instance.Typical, instance.Minimum);
+                    return null;
                 }
+
+                var kept = keep is null ? entries : new List<ulong>();
+                var instances = new List<CompactInstance>(keep is null ? InstanceCount : 0);
+                var scans = new List<ScanTime>();
+                var reader = new ContactReader(bytes, UnixDay * MsPerDay, _sources.Count, entries);
+                try
+                {
+                    while (reader.Next(out var instance))
+                    {
+                        if (instance.Scan == scans.Count)
+                        {
+                            scans.Add(new ScanTime(instance.ScanStartMs, instance.Seconds));
+                        }
+
+                        var entry = instance.Entry;
+                        if (wanted is not null)
+                        {
+                            if (instance.IsNew)
+                            {
+                                var packed = entries[entry];
+                                renumbered![entry] = wanted[SourceOf(packed)] ? kept.Count : -1;
+                                if (renumbered[entry] >= 0)
+                                {
+                                    kept.Add(packed);
+                                }
+                            }
+
+                            entry = renumbered![entry];
+                            if (entry < 0)
+                            {
+                                continue;
+                            }
+                        }
+
+                        instances.Add(new CompactInstance(entry, instance.Scan, instance.Typical, instance.Minimum));
+                    }
+                }
+                finally
+                {
+                    reader.Dispose();
+                }
+
+                var identifiers = new RawIdentifier[kept.Count];
+                Resolve(CollectionsMarshal.AsSpan(kept), identifiers);
+                var heard = new HeardRpi[kept.Count];
+                for (var e = 0; e < heard.Length; e++)
+                {
+                    heard[e] = new HeardRpi(identifiers[e].Rpi, identifiers[e].Aem, EncounterOffsetOf(kept[e]));
+                }
+
+                return new DayTables(heard, [.. instances], [.. scans], EncounterBase);
             }
             finally
             {
-                reader.Dispose();
+                if (wanted is not null)
+                {
+                    ArrayPool<bool>.Shared.Return(wanted);
+                    ArrayPool<int>.Shared.Return(renumbered!);
+                }
             }
+        }
 
-            var identifiers = new RawIdentifier[entries.Count];
-            Resolve(CollectionsMarshal.AsSpan(entries), identifiers);
-            var heard = new HeardRpi[entries.Count];
-            for (var e = 0; e < heard.Length; e++)
+        /// <summary>Which of the day's sources <paramref name="keep"/> wants; false if none.</summary>
+        private bool Choose(PublishedSources keep, bool[] wanted)
+        {
+            var any = false;
+            for (var s = 0; s < _sources.Count; s++)
             {
-                heard[e] = new HeardRpi(identifiers[e].Rpi, identifiers[e].Aem, EncounterOffsetOf(entries[e]));
+                var source = _sources[s];
+                wanted[s] = source >= 0 ? keep.HeardFrom(UnixDay, source) : keep.IsPublished(_raw[~source].Rpi);
+                any |= wanted[s];
             }
 
-            return new DayTables(heard, instances, [.. scans], EncounterBase);
+            return any;
         }
 
         /// <summary>The full identifier of each entry: raw ones as kept, coded ones decoded sender by sender.</summary>

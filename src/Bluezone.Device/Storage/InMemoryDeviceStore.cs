@@ -76,10 +76,44 @@ public sealed partial class InMemoryDeviceStore : IDeviceStore
     /// <see cref="Matching.SightingLog.BuildFromSorted"/> takes without sorting. Only the distinct RPIs of each
     /// day are sorted (a few hundred a day), not the instances (a few thousand).
     /// </summary>
-    public ScanInstance[] LoadScanInstancesByIdentifier()
+    public ScanInstance[] LoadScanInstancesByIdentifier() => ByIdentifier([.. _days.Values.Select(d => d.Read())]);
+
+    /// <summary>
+    /// The scan instances that may be of newly <paramref name="published"/> keys, in the order of
+    /// <see cref="LoadScanInstancesByIdentifier()"/>: what a simulated phone matches instead of its whole log.
+    /// </summary>
+    /// <remarks>
+    /// Every instance of a published RPI is among them (a coded entry of a published RPI is from a sender whose
+    /// key of that day or the day before was published; an entry in full is checked by its identifier), so each
+    /// published RPI's group is whole and matching them gives the same exposure windows as matching the whole
+    /// log. Days with none of those senders are not read at all, and only the entries kept are decoded: a full
+    /// match used to decode and copy 14 days of a phone's log (megabytes of large-object garbage) to use a few
+    /// of its entries.
+    /// </remarks>
+    public ScanInstance[] LoadScanInstancesByIdentifier(PublishedSources published)
     {
-        var result = new ScanInstance[ScanInstanceCount];
-        var days = _days.Values.Select(d => d.Read()).ToArray();
+        ArgumentNullException.ThrowIfNull(published);
+        var days = new List<DayTables>();
+        foreach (var day in _days.Values)
+        {
+            if (day.Read(published) is { } tables)
+            {
+                days.Add(tables);
+            }
+        }
+
+        return ByIdentifier([.. days]);
+    }
+
+    private static ScanInstance[] ByIdentifier(DayTables[] days)
+    {
+        var total = 0;
+        foreach (var day in days)
+        {
+            total += day.Instances.Length;
+        }
+
+        var result = new ScanInstance[total];
         var groups = new (int[] Starts, int[] Order)[days.Length];
         var entries = new List<EntryRef>();
         for (var d = 0; d < days.Length; d++)
