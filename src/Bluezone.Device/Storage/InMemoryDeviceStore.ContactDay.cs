@@ -208,7 +208,6 @@ public sealed partial class InMemoryDeviceStore
             var wanted = keep is null ? null : ArrayPool<bool>.Shared.Rent(Math.Max(_sources.Count, 1));
             var bytes = IsSealed ? (ReadOnlySpan<byte>)_sealed : _stream!.Written;
             var entryCount = IsSealed ? _sealedEntries : _stream!.EntryCount;
-            var entries = new List<ulong>(entryCount);
             var renumbered = keep is null ? null : ArrayPool<int>.Shared.Rent(Math.Max(entryCount, 1));
             try
             {
@@ -217,6 +216,7 @@ public sealed partial class InMemoryDeviceStore
                     return null;
                 }
 
+                var entries = new List<ulong>(entryCount);
                 var kept = keep is null ? entries : new List<ulong>();
                 var instances = new List<CompactInstance>(keep is null ? InstanceCount : 0);
                 var scans = new List<ScanTime>();

@@ -88,6 +88,9 @@ public enum RunPhase
     /// <summary>History screens vs truth at the end of each day, invites.</summary>
     EndOfDay,
 
-    /// <summary>Test results, installs, the final tally.</summary>
+    /// <summary>Test results, installs, the codebook of the day, the final tally.</summary>
     Other,
+
+    /// <summary>The compacting collection once a simulated day (see <c>CityRun.ReturnYesterdaysGarbage</c>).</summary>
+    DailyCollection,
 }
