@@ -48,7 +48,6 @@ public sealed partial class InMemoryDeviceStore
         private byte[] _sealed = [];
         private int _sealedInstances;
         private int _sealedEntries;
-        private int[] _sortedSenders = [];
         private bool _coded;
         private bool _refusesCodes;
 
@@ -71,7 +70,7 @@ public sealed partial class InMemoryDeviceStore
 
         /// <summary>Bytes held (for measuring the log, not exact to the object header).</summary>
         public long SizeInBytes =>
-            _sealed.Length + (_stream?.SizeInBytes ?? 0) + (_sources.Capacity * 4L) + (_raw.Capacity * 24L) + (_sortedSenders.Length * 4L) + (_lookups?.SizeInBytes ?? 0) + Encounters.SizeInBytes;
+            _sealed.Length + (_stream?.SizeInBytes ?? 0) + (_sources.Capacity * 4L) + (_raw.Capacity * 24L) + (_lookups?.SizeInBytes ?? 0) + Encounters.SizeInBytes;
 
         public void Add(in ScanInstance instance)
         {
@@ -143,47 +142,14 @@ public sealed partial class InMemoryDeviceStore
             _sources = [.. working];
             buffers.Give(working);
             _raw = _raw.Count == 0 ? [] : [.. _raw];
-            _sortedSenders = SortedSenders(_sources);
             Encounters.Seal();
-        }
-
-        private static int[] SortedSenders(List<int> sources)
-        {
-            var count = 0;
-            foreach (var source in sources)
-            {
-                count += source >= 0 ? 1 : 0;
-            }
-
-            var senders = new int[count];
-            count = 0;
-            foreach (var source in sources)
-            {
-                if (source >= 0)
-                {
-                    senders[count++] = source;
-                }
-            }
-
-            Array.Sort(senders);
-            return senders;
         }
 
         /// <summary>Whether any coded entry is from a sender whose key of this day or the day before is in <paramref name="published"/>.</summary>
         public bool HeardAnyOf(CodedSenders published)
         {
-            foreach (var keyDay in (ReadOnlySpan<int>)[UnixDay, UnixDay - 1])
-            {
-                foreach (var sender in published.On(keyDay))
-                {
-                    if (IsSealed ? Array.BinarySearch(_sortedSenders, sender) >= 0 : _lookups!.SourceOfSender.Contains(sender))
-                    {
-                        return true;
-                    }
-                }
-            }
-
-            return false;
+            var sources = CollectionsMarshal.AsSpan(_sources); // senders, and negative numbers for identifiers in full
+            return published.AnyOf(UnixDay, sources) || published.AnyOf(UnixDay - 1, sources);
         }
 
         /// <summary>The RPIs of this day kept in full (not coded).</summary>

@@ -24,7 +24,7 @@ public sealed class PublishedSources(CodedSenders senders, Func<RollingProximity
     /// after midnight).
     /// </summary>
     public bool HeardFrom(int unixDay, int sender) =>
-        _senders.On(unixDay).BinarySearch(sender) >= 0 || _senders.On(unixDay - 1).BinarySearch(sender) >= 0;
+        _senders.Contains(unixDay, sender) || _senders.Contains(unixDay - 1, sender);
 
     /// <summary>Whether an identifier kept in full is a published one.</summary>
     public bool IsPublished(RollingProximityIdentifier identifier) => _isPublished(identifier);
