@@ -458,6 +458,7 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
         await ApiClient.AssertErrorAsync(await Api.PublishAsync(second, ApiClient.Body([f1Keys[0], .. ApiClient.KeysForDays(Now, 4, 1)])), HttpStatusCode.Conflict, "key_already_published");
         await ApiClient.AssertErrorAsync(await Api.PublishAsync(second, ApiClient.Body([confirmedKeys[^1]])), HttpStatusCode.Conflict, "key_already_published");
         await ApiClient.AssertErrorAsync(await Api.PublishRecursiveAsync(ApiClient.Body([f1Keys[^1]])), HttpStatusCode.Conflict, "key_already_published");
+        await ApiClient.AssertErrorAsync(await Api.PublishRecursiveAsync(ApiClient.Body([ApiClient.KeysForDays(Now, 0, 1)[0], f1Keys[^1]])), HttpStatusCode.Conflict, "key_already_published");
         Assert.Equal(before, await RowCounts.ReadAsync(Fixture.Server));
         await ApiClient.OkJsonAsync(await Api.PublishAsync(second, ApiClient.Body(ApiClient.KeysForDays(Now, 4, 1))));
     }

@@ -13,7 +13,12 @@ namespace Bluezone.Server.Publishing;
 /// </summary>
 public sealed class ContactProof(BluezoneDbContext db)
 {
-    private const int LookupChunk = 500;
+    /// <summary>
+    /// Candidate tokens per query: every token of a full upload (30 keys × 144) in one, within the parameter limits
+    /// of SQLite (32,766) and PostgreSQL (65,535); each query is a round trip and a plan, several per upload used to
+    /// cost more than the look-ups themselves.
+    /// </summary>
+    private const int LookupChunk = PublishLimits.MaxKeys * IntervalNumber.PerDay;
 
     /// <summary>The earliest interval at which an uploaded key was heard by an F0, or null when none was.</summary>
     public async Task<IntervalNumber?> FindEarliestContactAsync(IReadOnlyList<TemporaryExposureKey> keys, IntervalNumber now, CancellationToken cancellationToken)
