@@ -148,6 +148,12 @@ public sealed class SightingProcessor
         a.Equals(b) || a.Span.SequenceEqual(b.Span); // the same buffer, as a sender repeats it, or the same bytes
 
     /// <summary>Sightings of one address with one payload, in time order; the same as taking them one by one.</summary>
+    /// <remarks>
+    /// This loop runs for every sighting a simulated city delivers. Its state (the run's sums, the open scan's
+    /// times, the live view's last forget) is kept in locals, written back to the fields only before the calls
+    /// that read them (closing a scan, updating the live view) and at the end: in fields, every sighting cost a
+    /// chain of loads and stores through memory.
+    /// </remarks>
     private void IngestRun(ReadOnlySpan<ReceivedAdvertisement> run)
     {
         var payload = run[0].Payload.Span;
@@ -158,31 +164,44 @@ public sealed class SightingProcessor
 
         var address = run[0].Address;
         var txPower = _defaultSenderTxPowerDbm;
-        var part = RunPart.Empty;
+        var rssiCorrection = _ownCalibration.RssiCorrection;
+        var scanGapMs = _scanGapMs;
+        var maxScanMs = _maxScanMs;
+        var scanOpen = _scanOpen;
+        var scanStartMs = _scanStartMs;
+        var scanLastMs = _scanLastMs;
+        var liveForgottenMs = _liveForgottenMs;
+        long sum = 0;
+        var count = 0;
+        var min = int.MaxValue;
+        var firstMs = long.MaxValue;
+        var lastMs = long.MinValue;
         long newestMs = long.MinValue;
         var newestAttenuation = 0;
         foreach (ref readonly var advertisement in run)
         {
             var ms = advertisement.Time.ToUnixTimeMilliseconds();
-            if (_scanOpen && (ms - _scanLastMs > _scanGapMs || ms - _scanStartMs >= _maxScanMs))
+            if (scanOpen && (ms - scanLastMs > scanGapMs || ms - scanStartMs >= maxScanMs))
             {
-                AddToScan(address, part);
-                part = RunPart.Empty;
+                _scanLastMs = scanLastMs; // CloseScan reads it
+                AddToScan(address, new RunPart { Sum = sum, Count = count, Min = min, FirstMs = firstMs, LastMs = lastMs });
+                (sum, count, min, firstMs, lastMs) = (0, 0, int.MaxValue, long.MaxValue, long.MinValue);
                 CloseScan();
+                scanOpen = false;
             }
 
-            if (!_scanOpen)
+            if (!scanOpen)
             {
-                _scanOpen = true;
-                _scanStartMs = ms;
-                _scanLastMs = ms;
+                scanOpen = _scanOpen = true;
+                scanStartMs = _scanStartMs = ms;
+                scanLastMs = ms;
             }
-            else if (ms > _scanLastMs)
+            else if (ms > scanLastMs)
             {
-                _scanLastMs = ms;
+                scanLastMs = ms;
             }
 
-            if (ms - _liveForgottenMs >= 1000)
+            if (ms - liveForgottenMs >= 1000)
             {
                 // Addresses heard more than 60 s ago are dropped within a second, however long a scan runs.
                 // The sightings before it are shown first, as one by one would have (down to the table's layout).
@@ -193,16 +212,17 @@ public sealed class SightingProcessor
                 }
 
                 _live.Forget(ms);
-                _liveForgottenMs = ms;
+                liveForgottenMs = _liveForgottenMs = ms;
                 _liveExpiryDueMs = _live.ExpiryDueMs;
             }
 
-            var attenuation = Math.Clamp(_ownCalibration.AttenuationOf(advertisement.Rssi, txPower), 0, 255);
-            part.Sum += attenuation;
-            part.Count++;
-            part.Min = Math.Min(part.Min, attenuation);
-            part.FirstMs = Math.Min(part.FirstMs, ms);
-            part.LastMs = Math.Max(part.LastMs, ms);
+            // DeviceCalibration.AttenuationOf, with the correction read once.
+            var attenuation = Math.Clamp(txPower - (advertisement.Rssi + rssiCorrection), 0, 255);
+            sum += attenuation;
+            count++;
+            min = Math.Min(min, attenuation);
+            firstMs = Math.Min(firstMs, ms);
+            lastMs = Math.Max(lastMs, ms);
             if (ms >= newestMs)
             {
                 newestMs = ms;
@@ -210,7 +230,8 @@ public sealed class SightingProcessor
             }
         }
 
-        AddToScan(address, part);
+        _scanLastMs = scanLastMs;
+        AddToScan(address, new RunPart { Sum = sum, Count = count, Min = min, FirstMs = firstMs, LastMs = lastMs });
 
         // The live view keeps an address's newest sighting (the last of equal times): between two forgets,
         // showing a run's newest sighting alone leaves it as showing each sighting in turn.
