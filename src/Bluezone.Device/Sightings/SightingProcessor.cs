@@ -139,8 +139,33 @@ public sealed class SightingProcessor
                 end++;
             }
 
-            IngestRun(advertisements[start..end]);
+            IngestRun(first.Address, first.Payload.Span, new Advertisements(advertisements[start..end]));
             start = end;
+        }
+    }
+
+    /// <summary>
+    /// Takes one sender's sightings in time order as columns — its address and payload once, each sighting's
+    /// time (UTC ticks) and RSSI — the same as taking them one by one as <see cref="ReceivedAdvertisement"/>s.
+    /// </summary>
+    public void Ingest(BluetoothAddress address, ReadOnlySpan<byte> payload, ReadOnlySpan<long> utcTicks, ReadOnlySpan<int> rssi)
+    {
+        if (utcTicks.Length != rssi.Length)
+        {
+            throw new ArgumentException("One RSSI per sighting time.", nameof(rssi));
+        }
+
+        foreach (var ticks in utcTicks)
+        {
+            if ((ulong)ticks > (ulong)DateTimeOffset.MaxValue.UtcTicks)
+            {
+                throw new ArgumentOutOfRangeException(nameof(utcTicks), ticks, "A sighting time is outside the range of DateTimeOffset.");
+            }
+        }
+
+        if (!utcTicks.IsEmpty)
+        {
+            IngestRun(address, payload, new Columns(utcTicks, rssi));
         }
     }
 
@@ -154,15 +179,14 @@ public sealed class SightingProcessor
     /// that read them (closing a scan, updating the live view) and at the end: in fields, every sighting cost a
     /// chain of loads and stores through memory.
     /// </remarks>
-    private void IngestRun(ReadOnlySpan<ReceivedAdvertisement> run)
+    private void IngestRun<TSightings>(BluetoothAddress address, ReadOnlySpan<byte> payload, TSightings run)
+        where TSightings : ISightings, allows ref struct
     {
-        var payload = run[0].Payload.Span;
         if (_lastPayloadLength != payload.Length || !payload.SequenceEqual(_lastPayload.AsSpan(0, payload.Length)))
         {
             Remember(payload);
         }
 
-        var address = run[0].Address;
         var txPower = _defaultSenderTxPowerDbm;
         var rssiCorrection = _ownCalibration.RssiCorrection;
         var scanGapMs = _scanGapMs;
@@ -178,9 +202,9 @@ public sealed class SightingProcessor
         var lastMs = long.MinValue;
         long newestMs = long.MinValue;
         var newestAttenuation = 0;
-        foreach (ref readonly var advertisement in run)
+        for (var i = 0; i < run.Count; i++)
         {
-            var ms = advertisement.Time.ToUnixTimeMilliseconds();
+            var ms = run.UnixMs(i);
             if (scanOpen && (ms - scanLastMs > scanGapMs || ms - scanStartMs >= maxScanMs))
             {
                 _scanLastMs = scanLastMs; // CloseScan reads it
@@ -217,7 +241,7 @@ public sealed class SightingProcessor
             }
 
             // DeviceCalibration.AttenuationOf, with the correction read once.
-            var attenuation = Math.Clamp(txPower - (advertisement.Rssi + rssiCorrection), 0, 255);
+            var attenuation = Math.Clamp(txPower - (run.Rssi(i) + rssiCorrection), 0, 255);
             sum += attenuation;
             count++;
             min = Math.Min(min, attenuation);
@@ -498,6 +522,42 @@ public sealed class SightingProcessor
 
     private static int ByFirstSighting(RpiObservation a, RpiObservation b) =>
         a.FirstUnixMs != b.FirstUnixMs ? a.FirstUnixMs.CompareTo(b.FirstUnixMs) : a.Rpi.CompareTo(b.Rpi);
+
+    /// <summary>A run of one sender's sightings, however they were handed over: each one's time and RSSI.</summary>
+    private interface ISightings
+    {
+        int Count { get; }
+
+        long UnixMs(int index);
+
+        int Rssi(int index);
+    }
+
+    private readonly ref struct Advertisements(ReadOnlySpan<ReceivedAdvertisement> run) : ISightings
+    {
+        private readonly ReadOnlySpan<ReceivedAdvertisement> _run = run;
+
+        public int Count => _run.Length;
+
+        public long UnixMs(int index) => _run[index].Time.ToUnixTimeMilliseconds();
+
+        public int Rssi(int index) => _run[index].Rssi;
+    }
+
+    private readonly ref struct Columns(ReadOnlySpan<long> utcTicks, ReadOnlySpan<int> rssi) : ISightings
+    {
+        private const long UnixEpochMs = 62_135_596_800_000; // DateTimeOffset.UnixEpoch in milliseconds since 0001-01-01
+
+        private readonly ReadOnlySpan<long> _utcTicks = utcTicks;
+        private readonly ReadOnlySpan<int> _rssi = rssi;
+
+        public int Count => _utcTicks.Length;
+
+        /// <summary>As <see cref="DateTimeOffset.ToUnixTimeMilliseconds"/> of the time at these ticks (which are never negative).</summary>
+        public long UnixMs(int index) => (_utcTicks[index] / TimeSpan.TicksPerMillisecond) - UnixEpochMs;
+
+        public int Rssi(int index) => _rssi[index];
+    }
 
     /// <summary>What a run of sightings adds to one scan.</summary>
     private struct RunPart

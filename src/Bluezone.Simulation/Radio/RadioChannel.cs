@@ -11,9 +11,6 @@ namespace Bluezone.Simulation.Radio;
 /// </summary>
 internal sealed class RadioChannel
 {
-    /// <summary>What <see cref="Rssi"/> returns for a sighting the scanner missed or that was too weak.</summary>
-    public const int NotHeard = int.MinValue;
-
     /// <summary>Below this distance the model is not meant to hold (phones are never closer than 30 cm).</summary>
     private const double MinDistance = 0.3;
 
@@ -21,7 +18,6 @@ internal sealed class RadioChannel
     private readonly int _seed;
 
     // The options read per sighting, copied once: Rssi runs for every advertisement of every scan.
-    private readonly double _sightingNoiseDb;
     private readonly int _sensitivityDbm;
 
     /// <summary>
@@ -30,13 +26,23 @@ internal sealed class RadioChannel
     /// </summary>
     private readonly double _receptionBound;
 
+    /// <summary>
+    /// <see cref="Draw.NormalOf"/> times the sighting noise, for each of its slices: the same products, made once
+    /// instead of at every sighting.
+    /// </summary>
+    private readonly double[] _sightingNoise;
+
     public RadioChannel(RadioOptions options, int seed)
     {
         _options = options;
         _seed = seed;
-        _sightingNoiseDb = options.SightingNoiseDb;
         _sensitivityDbm = options.SensitivityDbm;
         _receptionBound = options.ReceptionShare * (1UL << 53);
+        _sightingNoise = new double[Draw.NormalSlices];
+        for (var slice = 0; slice < _sightingNoise.Length; slice++)
+        {
+            _sightingNoise[slice] = options.SightingNoiseDb * Draw.NormalOf((ulong)slice);
+        }
     }
 
     public double MaxRange => _options.MaxRangeMeters;
@@ -67,22 +73,23 @@ internal sealed class RadioChannel
     public ulong SightingDraws(long receiverId, long scanId, long sender) => Draw.Hash(_seed, (long)Purpose.Reception, receiverId, scanId, sender);
 
     /// <summary>
-    /// The <paramref name="sighting"/>-th sighting's RSSI as the receiver reports it, or <see cref="NotHeard"/>
-    /// when the scanner missed it or it was too weak. One hash per sighting: its high bits decide reception,
-    /// its low 12 bits the noise.
+    /// The <paramref name="sighting"/>-th sighting's RSSI as the receiver reports it, and whether it was heard
+    /// at all (<paramref name="heard"/> false: the scanner missed it or it was too weak, and the RSSI means
+    /// nothing). One hash per sighting: its high bits decide reception, its low 12 bits the noise.
     /// </summary>
+    /// <remarks>
+    /// The RSSI is computed even for a sighting that was missed, and nothing here or in the caller branches on
+    /// whether it was heard: a quarter of the sightings are missed at random, and a branch on it was
+    /// mispredicted about as often.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Rssi(double encounterAttenuation, sbyte senderTxPowerDbm, int receiverRssiCorrection, ulong draws, int sighting)
+    public int Rssi(double encounterAttenuation, sbyte senderTxPowerDbm, int receiverRssiCorrection, ulong draws, int sighting, out bool heard)
     {
         var h = Draw.Next(draws, sighting);
-        if ((double)(h >> 11) >= _receptionBound)
-        {
-            return NotHeard;
-        }
-
-        var attenuation = encounterAttenuation + (_sightingNoiseDb * Draw.NormalOf(h));
+        var attenuation = encounterAttenuation + _sightingNoise[(int)(h & (Draw.NormalSlices - 1))];
         var iphoneRssi = senderTxPowerDbm - attenuation;
         var rssi = (int)Math.Round(iphoneRssi - receiverRssiCorrection);
-        return rssi < _sensitivityDbm ? NotHeard : Math.Min(rssi, 0);
+        heard = ((double)(h >> 11) < _receptionBound) & (rssi >= _sensitivityDbm);
+        return Math.Min(rssi, 0);
     }
 }

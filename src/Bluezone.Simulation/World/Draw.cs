@@ -42,7 +42,8 @@ internal static class Draw
     /// </summary>
     public static double NormalOf(ulong bits) => NormalTable[(int)(bits & (NormalSlices - 1))];
 
-    private const int NormalSlices = 1 << 12;
+    /// <summary>How many slices <see cref="NormalOf"/> reads from: it uses the low 12 bits.</summary>
+    public const int NormalSlices = 1 << 12;
 
     private static readonly double[] NormalTable = BuildNormalTable();
 
