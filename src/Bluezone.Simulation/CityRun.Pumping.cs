@@ -296,7 +296,10 @@ internal sealed partial class CityRun
                 lane.SetAttenuation(receiverMember, member, attenuation);
             }
 
-            if (attenuation == Lane.OutOfRange)
+            // Beyond the radio's range, or too weak to be heard by this receiver from this sender even at the
+            // least noise (then no sighting would be: each is computed and thrown away).
+            var senderTx = sender.Model.TxPowerDbm;
+            if (attenuation == Lane.OutOfRange || !_channel.CanBeHeard(attenuation, senderTx, receiverCorrection))
             {
                 continue;
             }
@@ -308,7 +311,6 @@ internal sealed partial class CityRun
             }
 
             var draws = _channel.SightingDraws(receiverPerson, scanId, other);
-            var senderTx = sender.Model.TxPowerDbm;
             var first = scanStart + offset;
             var heard = 0;
             for (var s = 0; s < sightings; s++)

@@ -32,6 +32,8 @@ internal sealed class RadioChannel
     /// </summary>
     private readonly double[] _sightingNoise;
 
+    private readonly double _leastSightingNoise;
+
     public RadioChannel(RadioOptions options, int seed)
     {
         _options = options;
@@ -43,6 +45,8 @@ internal sealed class RadioChannel
         {
             _sightingNoise[slice] = options.SightingNoiseDb * Draw.NormalOf((ulong)slice);
         }
+
+        _leastSightingNoise = _sightingNoise.Min();
     }
 
     public double MaxRange => _options.MaxRangeMeters;
@@ -71,6 +75,17 @@ internal sealed class RadioChannel
 
     /// <summary>The draws of one scan's sightings of one sender (<see cref="Rssi"/> takes them one by one).</summary>
     public ulong SightingDraws(long receiverId, long scanId, long sender) => Draw.Hash(_seed, (long)Purpose.Reception, receiverId, scanId, sender);
+
+    /// <summary>
+    /// Whether any sighting of an encounter at <paramref name="encounterAttenuation"/> can be heard: the one with
+    /// the least noise is the strongest (every step of <see cref="Rssi"/> keeps the order of the noise), so if it
+    /// is below the receiver's sensitivity, so is every other, and the scan hears nothing from that sender.
+    /// </summary>
+    public bool CanBeHeard(double encounterAttenuation, sbyte senderTxPowerDbm, int receiverRssiCorrection)
+    {
+        var iphoneRssi = senderTxPowerDbm - (encounterAttenuation + _leastSightingNoise);
+        return (int)Math.Round(iphoneRssi - receiverRssiCorrection) >= _sensitivityDbm;
+    }
 
     /// <summary>
     /// The <paramref name="sighting"/>-th sighting's RSSI as the receiver reports it, and whether it was heard
