@@ -274,10 +274,12 @@ internal sealed partial class CityRun
         var receiver = _phones[receiverPerson]!;
         var here = location[receiverPerson];
         var scanId = ((long)receiverPerson << 24) | (uint)receiver.ScansSeen;
+        var scanDraws = _channel.ScanDraws(receiverPerson, scanId);
         var sightingTicks = lane.SightingTicks;
         var sightingRssi = lane.SightingRssi;
         var sightings = sightingTicks.Length;
         var receiverCorrection = receiver.Model.RssiCorrection;
+        double receiverCorrectionDb = receiverCorrection; // converted once, not at every sighting
         for (var member = 0; member < members.Length; member++)
         {
             var other = members[member];
@@ -310,14 +312,15 @@ internal sealed partial class CityRun
                 offset = Draw.Below((int)AdvertisingInterval.Ticks, _seed, (long)Purpose.AdvertOffset, other, step);
             }
 
-            var draws = _channel.SightingDraws(receiverPerson, scanId, other);
+            var draws = RadioChannel.SightingDraws(scanDraws, other);
             var first = scanStart + offset;
+            double senderTxDbm = senderTx;
             var heard = 0;
             for (var s = 0; s < sightings; s++)
             {
                 // Written whether heard or not, and kept by counting it: a quarter of the sightings are missed
                 // at random, which a branch around the writes mispredicted.
-                sightingRssi[heard] = _channel.Rssi(attenuation, senderTx, receiverCorrection, draws, s, out var isHeard);
+                sightingRssi[heard] = _channel.Rssi(attenuation, senderTxDbm, receiverCorrectionDb, draws, s, out var isHeard);
                 sightingTicks[heard] = first + (s * AdvertisingInterval.Ticks);
                 heard += isHeard ? 1 : 0;
             }

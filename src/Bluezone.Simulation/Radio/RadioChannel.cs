@@ -21,10 +21,11 @@ internal sealed class RadioChannel
     private readonly int _sensitivityDbm;
 
     /// <summary>
-    /// The reception share scaled to the 53 bits a uniform is drawn from: (h >> 11) · 2⁻⁵³ ≥ share exactly when
-    /// (h >> 11) ≥ share · 2⁵³ (both sides are scaled by a power of two, so nothing is rounded).
+    /// The reception share scaled to the 53 bits a uniform is drawn from: (h >> 11) · 2⁻⁵³ &lt; share exactly when
+    /// (h >> 11) &lt; share · 2⁵³ (both sides are scaled by a power of two, so nothing is rounded), and, the left
+    /// side being a whole number, exactly when it is below the ceiling of the right: compared as integers.
     /// </summary>
-    private readonly double _receptionBound;
+    private readonly ulong _receptionLimit;
 
     /// <summary>
     /// <see cref="Draw.NormalOf"/> times the sighting noise, for each of its slices: the same products, made once
@@ -34,12 +35,14 @@ internal sealed class RadioChannel
 
     private readonly double _leastSightingNoise;
 
+    private readonly ulong _receptionDraws; // Draw.Hash's mix of the seed and Purpose.Reception
+
     public RadioChannel(RadioOptions options, int seed)
     {
         _options = options;
         _seed = seed;
         _sensitivityDbm = options.SensitivityDbm;
-        _receptionBound = options.ReceptionShare * (1UL << 53);
+        _receptionLimit = (ulong)Math.Ceiling(options.ReceptionShare * (1UL << 53));
         _sightingNoise = new double[Draw.NormalSlices];
         for (var slice = 0; slice < _sightingNoise.Length; slice++)
         {
@@ -47,6 +50,7 @@ internal sealed class RadioChannel
         }
 
         _leastSightingNoise = _sightingNoise.Min();
+        _receptionDraws = Draw.Then(Draw.Start(seed), (long)Purpose.Reception);
     }
 
     public double MaxRange => _options.MaxRangeMeters;
@@ -73,8 +77,17 @@ internal sealed class RadioChannel
             + carriageLoss + shadow;
     }
 
-    /// <summary>The draws of one scan's sightings of one sender (<see cref="Rssi"/> takes them one by one).</summary>
-    public ulong SightingDraws(long receiverId, long scanId, long sender) => Draw.Hash(_seed, (long)Purpose.Reception, receiverId, scanId, sender);
+    /// <summary>
+    /// What the draws of one scan's sightings of every sender start from (see <see cref="SightingDraws"/>): a
+    /// scan hears every phone of its place, so this part is mixed once per scan, not once per sender.
+    /// </summary>
+    public ulong ScanDraws(long receiverId, long scanId) => Draw.Then(Draw.Then(_receptionDraws, receiverId), scanId);
+
+    /// <summary>
+    /// The draws of one scan's sightings of one sender (<see cref="Rssi"/> takes them one by one): the same as
+    /// Draw.Hash(seed, Reception, receiver, scan, sender), with <paramref name="scanDraws"/> from <see cref="ScanDraws"/>.
+    /// </summary>
+    public static ulong SightingDraws(ulong scanDraws, long sender) => Draw.Then(scanDraws, sender);
 
     /// <summary>
     /// Whether any sighting of an encounter at <paramref name="encounterAttenuation"/> can be heard: the one with
@@ -97,14 +110,19 @@ internal sealed class RadioChannel
     /// whether it was heard: a quarter of the sightings are missed at random, and a branch on it was
     /// mispredicted about as often.
     /// </remarks>
+    /// <param name="senderTxPowerDbm">The sender's tx power (an integer, as a double: the caller converts it once per sender).</param>
+    /// <param name="receiverRssiCorrection">Likewise the receiver's RSSI correction.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Rssi(double encounterAttenuation, sbyte senderTxPowerDbm, int receiverRssiCorrection, ulong draws, int sighting, out bool heard)
+    public int Rssi(double encounterAttenuation, double senderTxPowerDbm, double receiverRssiCorrection, ulong draws, int sighting, out bool heard)
     {
         var h = Draw.Next(draws, sighting);
         var attenuation = encounterAttenuation + _sightingNoise[(int)(h & (Draw.NormalSlices - 1))];
         var iphoneRssi = senderTxPowerDbm - attenuation;
-        var rssi = (int)Math.Round(iphoneRssi - receiverRssiCorrection);
-        heard = ((double)(h >> 11) < _receptionBound) & (rssi >= _sensitivityDbm);
+
+        // A rounded RSSI is a few hundred dB at most: the native conversion gives what the saturating cast
+        // gives, without its checks for NaN and overflow.
+        var rssi = double.ConvertToIntegerNative<int>(Math.Round(iphoneRssi - receiverRssiCorrection));
+        heard = ((h >> 11) < _receptionLimit) & (rssi >= _sensitivityDbm);
         return Math.Min(rssi, 0);
     }
 }
