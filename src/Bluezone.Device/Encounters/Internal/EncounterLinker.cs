@@ -286,13 +286,16 @@ internal sealed class EncounterLinker
             TestCrowdedPairs(silences, freshTracks, linkWindowMs, maxDifference, skew, offset, packed);
         }
 
+        // Once every new RPI has its predecessor, the pairs left can take none (each needs a new RPI without one).
+        var linked = 0;
         if (packed)
         {
             var pairs = CollectionsMarshal.AsSpan(_packedPairs);
             pairs.Sort();
-            foreach (var pair in pairs)
+            for (var k = 0; k < pairs.Length && linked < freshTracks.Length; k++)
             {
-                Pair(predecessors[(int)((pair >> 16) & 0xFFFF)], freshTracks[(int)(pair & 0xFFFF)]);
+                var pair = pairs[k];
+                linked += Pair(predecessors[(int)((pair >> 16) & 0xFFFF)], freshTracks[(int)(pair & 0xFFFF)]) ? 1 : 0;
             }
         }
         else
@@ -301,7 +304,11 @@ internal sealed class EncounterLinker
             CollectionsMarshal.AsSpan(_pairs).Sort(static (a, b) => a.CompareTo(b));
             foreach (var (_, p, index) in _pairs)
             {
-                Pair(predecessors[p], freshTracks[index]);
+                linked += Pair(predecessors[p], freshTracks[index]) ? 1 : 0;
+                if (linked == freshTracks.Length)
+                {
+                    break;
+                }
             }
         }
 
@@ -394,18 +401,19 @@ internal sealed class EncounterLinker
         }
     }
 
-    /// <summary>Takes the pair unless either side is already taken (pairs arrive best first).</summary>
-    private void Pair(int oldSlot, int freshSlot)
+    /// <summary>Takes the pair unless either side is already taken (pairs arrive best first); whether it was taken.</summary>
+    private bool Pair(int oldSlot, int freshSlot)
     {
         ref var old = ref _tracks[oldSlot];
         ref var fresh = ref _tracks[freshSlot];
         if (old.HasSuccessor || fresh.Predecessor != None)
         {
-            return;
+            return false;
         }
 
         old.HasSuccessor = true;
         fresh.Predecessor = oldSlot;
+        return true;
     }
 
     /// <summary>
