@@ -155,12 +155,11 @@ public sealed class SightingProcessor
             throw new ArgumentException("One RSSI per sighting time.", nameof(rssi));
         }
 
-        foreach (var ticks in utcTicks)
+        // Checked for all at once (a vectorised search): this runs for every sender of every simulated scan.
+        var outside = utcTicks.IndexOfAnyExceptInRange(0, DateTimeOffset.MaxValue.UtcTicks);
+        if (outside >= 0)
         {
-            if ((ulong)ticks > (ulong)DateTimeOffset.MaxValue.UtcTicks)
-            {
-                throw new ArgumentOutOfRangeException(nameof(utcTicks), ticks, "A sighting time is outside the range of DateTimeOffset.");
-            }
+            throw new ArgumentOutOfRangeException(nameof(utcTicks), utcTicks[outside], "A sighting time is outside the range of DateTimeOffset.");
         }
 
         if (!utcTicks.IsEmpty)
