@@ -201,42 +201,55 @@ public sealed class SightingProcessor
         var lastMs = long.MinValue;
         long newestMs = long.MinValue;
         var newestAttenuation = 0;
+
+        // Before eventMs nothing happens to a sighting in the open scan but being added up (no scan closes or
+        // opens, the live view forgets nothing): one comparison and the gap's, instead of every case in turn.
+        var eventMs = NextEventMs(scanOpen, scanStartMs, maxScanMs, liveForgottenMs);
         for (var i = 0; i < run.Count; i++)
         {
             var ms = run.UnixMs(i);
-            if (scanOpen && (ms - scanLastMs > scanGapMs || ms - scanStartMs >= maxScanMs))
+            if (ms < eventMs && ms - scanLastMs <= scanGapMs)
             {
-                _scanLastMs = scanLastMs; // CloseScan reads it
-                AddToScan(address, new RunPart { Sum = sum, Count = count, Min = min, FirstMs = firstMs, LastMs = lastMs });
-                (sum, count, min, firstMs, lastMs) = (0, 0, int.MaxValue, long.MaxValue, long.MinValue);
-                CloseScan();
-                scanOpen = false;
+                scanLastMs = Math.Max(scanLastMs, ms);
             }
-
-            if (!scanOpen)
+            else
             {
-                scanOpen = _scanOpen = true;
-                scanStartMs = _scanStartMs = ms;
-                scanLastMs = ms;
-            }
-            else if (ms > scanLastMs)
-            {
-                scanLastMs = ms;
-            }
-
-            if (ms - liveForgottenMs >= 1000)
-            {
-                // Addresses heard more than 60 s ago are dropped within a second, however long a scan runs.
-                // The sightings before it are shown first, as one by one would have (down to the table's layout).
-                if (newestMs != long.MinValue)
+                if (scanOpen && (ms - scanLastMs > scanGapMs || ms - scanStartMs >= maxScanMs))
                 {
-                    _live.Observe(address, newestMs, _lastIsBluezone, newestAttenuation);
-                    newestMs = long.MinValue;
+                    _scanLastMs = scanLastMs; // CloseScan reads it
+                    AddToScan(address, new RunPart { Sum = sum, Count = count, Min = min, FirstMs = firstMs, LastMs = lastMs });
+                    (sum, count, min, firstMs, lastMs) = (0, 0, int.MaxValue, long.MaxValue, long.MinValue);
+                    CloseScan();
+                    scanOpen = false;
                 }
 
-                _live.Forget(ms);
-                liveForgottenMs = _liveForgottenMs = ms;
-                _liveExpiryDueMs = _live.ExpiryDueMs;
+                if (!scanOpen)
+                {
+                    scanOpen = _scanOpen = true;
+                    scanStartMs = _scanStartMs = ms;
+                    scanLastMs = ms;
+                }
+                else if (ms > scanLastMs)
+                {
+                    scanLastMs = ms;
+                }
+
+                if (ms - liveForgottenMs >= 1000)
+                {
+                    // Addresses heard more than 60 s ago are dropped within a second, however long a scan runs.
+                    // The sightings before it are shown first, as one by one would have (down to the table's layout).
+                    if (newestMs != long.MinValue)
+                    {
+                        _live.Observe(address, newestMs, _lastIsBluezone, newestAttenuation);
+                        newestMs = long.MinValue;
+                    }
+
+                    _live.Forget(ms);
+                    liveForgottenMs = _liveForgottenMs = ms;
+                    _liveExpiryDueMs = _live.ExpiryDueMs;
+                }
+
+                eventMs = NextEventMs(scanOpen, scanStartMs, maxScanMs, liveForgottenMs);
             }
 
             // DeviceCalibration.AttenuationOf, with the correction read once.
@@ -261,6 +274,13 @@ public sealed class SightingProcessor
         _live.Observe(address, newestMs, _lastIsBluezone, newestAttenuation);
         _liveExpiryDueMs = Math.Min(_liveExpiryDueMs, newestMs + LiveView.WindowMs);
     }
+
+    /// <summary>
+    /// When the next sighting needs more than adding up: the open scan's longest end, or the live view's next
+    /// forget (a second after the last); at once when no scan is open.
+    /// </summary>
+    private static long NextEventMs(bool scanOpen, long scanStartMs, long maxScanMs, long liveForgottenMs) =>
+        scanOpen ? Math.Min(scanStartMs + maxScanMs, liveForgottenMs + 1000) : long.MinValue;
 
     /// <summary>Adds a run's sightings within one scan to that scan's RPI aggregate (or non-Bluezone address).</summary>
     private void AddToScan(BluetoothAddress address, in RunPart part)
