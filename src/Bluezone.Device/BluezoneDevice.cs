@@ -184,6 +184,13 @@ public sealed class BluezoneDevice : IAdvertisementReceiver, IDisposable
         _processor.Ingest(advertisements);
     }
 
+    /// <summary>One sender's advertisements as columns, in time order (the simulator's radio).</summary>
+    public void OnAdvertisements(BluetoothAddress address, ReadOnlyMemory<byte> payload, ReadOnlySpan<long> utcTicks, ReadOnlySpan<int> rssi)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _processor.Ingest(address, payload.Span, utcTicks, rssi);
+    }
+
     /// <summary>The scan screen: who was heard in the last 60 s.</summary>
     public LiveSnapshot Live() => _processor.Live(_time.GetUtcNow());
 

@@ -1,4 +1,3 @@
-using Bluezone.Device.Radio;
 using Bluezone.Simulation.Radio;
 using Bluezone.Simulation.World;
 
@@ -275,9 +274,12 @@ internal sealed partial class CityRun
         var receiver = _phones[receiverPerson]!;
         var here = location[receiverPerson];
         var scanId = ((long)receiverPerson << 24) | (uint)receiver.ScansSeen;
-        var burst = lane.Burst;
-        var sightings = burst.Length;
+        var scanDraws = _channel.ScanDraws(receiverPerson, scanId);
+        var sightingTicks = lane.SightingTicks;
+        var sightingRssi = lane.SightingRssi;
+        var sightings = sightingTicks.Length;
         var receiverCorrection = receiver.Model.RssiCorrection;
+        double receiverCorrectionDb = receiverCorrection; // converted once, not at every sighting
         for (var member = 0; member < members.Length; member++)
         {
             var other = members[member];
@@ -296,7 +298,10 @@ internal sealed partial class CityRun
                 lane.SetAttenuation(receiverMember, member, attenuation);
             }
 
-            if (attenuation == Lane.OutOfRange)
+            // Beyond the radio's range, or too weak to be heard by this receiver from this sender even at the
+            // least noise (then no sighting would be: each is computed and thrown away).
+            var senderTx = sender.Model.TxPowerDbm;
+            if (attenuation == Lane.OutOfRange || !_channel.CanBeHeard(attenuation, senderTx, receiverCorrection))
             {
                 continue;
             }
@@ -307,24 +312,25 @@ internal sealed partial class CityRun
                 offset = Draw.Below((int)AdvertisingInterval.Ticks, _seed, (long)Purpose.AdvertOffset, other, step);
             }
 
-            var draws = _channel.SightingDraws(receiverPerson, scanId, other);
-            var senderTx = sender.Model.TxPowerDbm;
+            var draws = RadioChannel.SightingDraws(scanDraws, other);
             var first = scanStart + offset;
+            double senderTxDbm = senderTx;
             var heard = 0;
             for (var s = 0; s < sightings; s++)
             {
-                var rssi = _channel.Rssi(attenuation, senderTx, receiverCorrection, draws, s);
-                if (rssi != RadioChannel.NotHeard)
-                {
-                    burst[heard++] = new ReceivedAdvertisement(new DateTimeOffset(first + (s * AdvertisingInterval.Ticks), TimeSpan.Zero), address, rssi, payload);
-                }
+                // Written whether heard or not, and kept by counting it: a quarter of the sightings are missed
+                // at random, which a branch around the writes mispredicted.
+                sightingRssi[heard] = _channel.Rssi(attenuation, senderTxDbm, receiverCorrectionDb, draws, s, out var isHeard);
+                sightingTicks[heard] = first + (s * AdvertisingInterval.Ticks);
+                heard += isHeard ? 1 : 0;
             }
 
             // A scanner with a report delay hands over its results in batches; the device takes them as one by
-            // one. An empty batch would be a no-op, so none is handed over.
+            // one. They go over as columns (times and RSSIs of one sender), not an advertisement per sighting.
+            // An empty batch would be a no-op, so none is handed over.
             if (heard > 0)
             {
-                receiver.Radio.Deliver(burst.AsSpan(0, heard));
+                receiver.Radio.Deliver(address, payload, sightingTicks.AsSpan(0, heard), sightingRssi.AsSpan(0, heard));
             }
         }
     }
@@ -364,8 +370,10 @@ internal sealed partial class CityRun
         /// <summary>The wakes of a place with more than <see cref="SmallPlace"/> phones.</summary>
         public PriorityQueue<int, long> Crowd { get; } = new();
 
-        /// <summary>One sender's advertisements of one scan, handed to the receiver's radio as one batch.</summary>
-        public ReceivedAdvertisement[] Burst { get; } = new ReceivedAdvertisement[(int)(ScanWindow.Ticks / AdvertisingInterval.Ticks)];
+        /// <summary>One sender's sightings in one scan (times in UTC ticks, RSSIs), handed to the receiver's radio as one batch.</summary>
+        public long[] SightingTicks { get; } = new long[(int)(ScanWindow.Ticks / AdvertisingInterval.Ticks)];
+
+        public int[] SightingRssi { get; } = new int[(int)(ScanWindow.Ticks / AdvertisingInterval.Ticks)];
 
         /// <summary>Time in the device's Pump and in delivering advertisements, sampled (for the profile).</summary>
         public long PumpTicks { get; set; }

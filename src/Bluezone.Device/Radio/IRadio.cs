@@ -39,4 +39,23 @@ public interface IAdvertisementReceiver
             OnAdvertisement(advertisement);
         }
     }
+
+    /// <summary>
+    /// One sender's advertisements, in time order, as columns: its address and payload once, then each
+    /// sighting's time (UTC ticks) and RSSI. The same as taking them one by one; a host that simulates the radio
+    /// (thousands of phones hearing each other) hands them over this way without building an advertisement per
+    /// sighting.
+    /// </summary>
+    void OnAdvertisements(BluetoothAddress address, ReadOnlyMemory<byte> payload, ReadOnlySpan<long> utcTicks, ReadOnlySpan<int> rssi)
+    {
+        if (utcTicks.Length != rssi.Length)
+        {
+            throw new ArgumentException("One RSSI per sighting time.", nameof(rssi));
+        }
+
+        for (var i = 0; i < utcTicks.Length; i++)
+        {
+            OnAdvertisement(new ReceivedAdvertisement(new DateTimeOffset(utcTicks[i], TimeSpan.Zero), address, rssi[i], payload));
+        }
+    }
 }

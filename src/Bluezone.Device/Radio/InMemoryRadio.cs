@@ -77,4 +77,16 @@ public sealed class InMemoryRadio : IRadio
         _receiver.OnAdvertisements(advertisements);
         return true;
     }
+
+    /// <summary>One sender's advertisements as columns (see <see cref="IAdvertisementReceiver.OnAdvertisements(BluetoothAddress, ReadOnlyMemory{byte}, ReadOnlySpan{long}, ReadOnlySpan{int})"/>).</summary>
+    public bool Deliver(BluetoothAddress address, ReadOnlyMemory<byte> payload, ReadOnlySpan<long> utcTicks, ReadOnlySpan<int> rssi)
+    {
+        if (_receiver is null)
+        {
+            return false;
+        }
+
+        _receiver.OnAdvertisements(address, payload, utcTicks, rssi);
+        return true;
+    }
 }

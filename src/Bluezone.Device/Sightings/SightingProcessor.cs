@@ -139,8 +139,32 @@ public sealed class SightingProcessor
                 end++;
             }
 
-            IngestRun(advertisements[start..end]);
+            IngestRun(first.Address, first.Payload.Span, new Advertisements(advertisements[start..end]));
             start = end;
+        }
+    }
+
+    /// <summary>
+    /// Takes one sender's sightings in time order as columns — its address and payload once, each sighting's
+    /// time (UTC ticks) and RSSI — the same as taking them one by one as <see cref="ReceivedAdvertisement"/>s.
+    /// </summary>
+    public void Ingest(BluetoothAddress address, ReadOnlySpan<byte> payload, ReadOnlySpan<long> utcTicks, ReadOnlySpan<int> rssi)
+    {
+        if (utcTicks.Length != rssi.Length)
+        {
+            throw new ArgumentException("One RSSI per sighting time.", nameof(rssi));
+        }
+
+        // Checked for all at once (a vectorised search): this runs for every sender of every simulated scan.
+        var outside = utcTicks.IndexOfAnyExceptInRange(0, DateTimeOffset.MaxValue.UtcTicks);
+        if (outside >= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(utcTicks), utcTicks[outside], "A sighting time is outside the range of DateTimeOffset.");
+        }
+
+        if (!utcTicks.IsEmpty)
+        {
+            IngestRun(address, payload, new Columns(utcTicks, rssi));
         }
     }
 
@@ -148,61 +172,93 @@ public sealed class SightingProcessor
         a.Equals(b) || a.Span.SequenceEqual(b.Span); // the same buffer, as a sender repeats it, or the same bytes
 
     /// <summary>Sightings of one address with one payload, in time order; the same as taking them one by one.</summary>
-    private void IngestRun(ReadOnlySpan<ReceivedAdvertisement> run)
+    /// <remarks>
+    /// This loop runs for every sighting a simulated city delivers. Its state (the run's sums, the open scan's
+    /// times, the live view's last forget) is kept in locals, written back to the fields only before the calls
+    /// that read them (closing a scan, updating the live view) and at the end: in fields, every sighting cost a
+    /// chain of loads and stores through memory.
+    /// </remarks>
+    private void IngestRun<TSightings>(BluetoothAddress address, ReadOnlySpan<byte> payload, TSightings run)
+        where TSightings : ISightings, allows ref struct
     {
-        var payload = run[0].Payload.Span;
         if (_lastPayloadLength != payload.Length || !payload.SequenceEqual(_lastPayload.AsSpan(0, payload.Length)))
         {
             Remember(payload);
         }
 
-        var address = run[0].Address;
         var txPower = _defaultSenderTxPowerDbm;
-        var part = RunPart.Empty;
+        var rssiCorrection = _ownCalibration.RssiCorrection;
+        var scanGapMs = _scanGapMs;
+        var maxScanMs = _maxScanMs;
+        var scanOpen = _scanOpen;
+        var scanStartMs = _scanStartMs;
+        var scanLastMs = _scanLastMs;
+        var liveForgottenMs = _liveForgottenMs;
+        long sum = 0;
+        var count = 0;
+        var min = int.MaxValue;
+        var firstMs = long.MaxValue;
+        var lastMs = long.MinValue;
         long newestMs = long.MinValue;
         var newestAttenuation = 0;
-        foreach (ref readonly var advertisement in run)
+
+        // Before eventMs nothing happens to a sighting in the open scan but being added up (no scan closes or
+        // opens, the live view forgets nothing): one comparison and the gap's, instead of every case in turn.
+        var eventMs = NextEventMs(scanOpen, scanStartMs, maxScanMs, liveForgottenMs);
+        for (var i = 0; i < run.Count; i++)
         {
-            var ms = advertisement.Time.ToUnixTimeMilliseconds();
-            if (_scanOpen && (ms - _scanLastMs > _scanGapMs || ms - _scanStartMs >= _maxScanMs))
+            var ms = run.UnixMs(i);
+            if (ms < eventMs && ms - scanLastMs <= scanGapMs)
             {
-                AddToScan(address, part);
-                part = RunPart.Empty;
-                CloseScan();
+                scanLastMs = Math.Max(scanLastMs, ms);
             }
-
-            if (!_scanOpen)
+            else
             {
-                _scanOpen = true;
-                _scanStartMs = ms;
-                _scanLastMs = ms;
-            }
-            else if (ms > _scanLastMs)
-            {
-                _scanLastMs = ms;
-            }
-
-            if (ms - _liveForgottenMs >= 1000)
-            {
-                // Addresses heard more than 60 s ago are dropped within a second, however long a scan runs.
-                // The sightings before it are shown first, as one by one would have (down to the table's layout).
-                if (newestMs != long.MinValue)
+                if (scanOpen && (ms - scanLastMs > scanGapMs || ms - scanStartMs >= maxScanMs))
                 {
-                    _live.Observe(address, newestMs, _lastIsBluezone, newestAttenuation);
-                    newestMs = long.MinValue;
+                    _scanLastMs = scanLastMs; // CloseScan reads it
+                    AddToScan(address, new RunPart { Sum = sum, Count = count, Min = min, FirstMs = firstMs, LastMs = lastMs });
+                    (sum, count, min, firstMs, lastMs) = (0, 0, int.MaxValue, long.MaxValue, long.MinValue);
+                    CloseScan();
+                    scanOpen = false;
                 }
 
-                _live.Forget(ms);
-                _liveForgottenMs = ms;
-                _liveExpiryDueMs = _live.ExpiryDueMs;
+                if (!scanOpen)
+                {
+                    scanOpen = _scanOpen = true;
+                    scanStartMs = _scanStartMs = ms;
+                    scanLastMs = ms;
+                }
+                else if (ms > scanLastMs)
+                {
+                    scanLastMs = ms;
+                }
+
+                if (ms - liveForgottenMs >= 1000)
+                {
+                    // Addresses heard more than 60 s ago are dropped within a second, however long a scan runs.
+                    // The sightings before it are shown first, as one by one would have (down to the table's layout).
+                    if (newestMs != long.MinValue)
+                    {
+                        _live.Observe(address, newestMs, _lastIsBluezone, newestAttenuation);
+                        newestMs = long.MinValue;
+                    }
+
+                    _live.Forget(ms);
+                    liveForgottenMs = _liveForgottenMs = ms;
+                    _liveExpiryDueMs = _live.ExpiryDueMs;
+                }
+
+                eventMs = NextEventMs(scanOpen, scanStartMs, maxScanMs, liveForgottenMs);
             }
 
-            var attenuation = Math.Clamp(_ownCalibration.AttenuationOf(advertisement.Rssi, txPower), 0, 255);
-            part.Sum += attenuation;
-            part.Count++;
-            part.Min = Math.Min(part.Min, attenuation);
-            part.FirstMs = Math.Min(part.FirstMs, ms);
-            part.LastMs = Math.Max(part.LastMs, ms);
+            // DeviceCalibration.AttenuationOf, with the correction read once.
+            var attenuation = Math.Clamp(txPower - (run.Rssi(i) + rssiCorrection), 0, 255);
+            sum += attenuation;
+            count++;
+            min = Math.Min(min, attenuation);
+            firstMs = Math.Min(firstMs, ms);
+            lastMs = Math.Max(lastMs, ms);
             if (ms >= newestMs)
             {
                 newestMs = ms;
@@ -210,13 +266,21 @@ public sealed class SightingProcessor
             }
         }
 
-        AddToScan(address, part);
+        _scanLastMs = scanLastMs;
+        AddToScan(address, new RunPart { Sum = sum, Count = count, Min = min, FirstMs = firstMs, LastMs = lastMs });
 
         // The live view keeps an address's newest sighting (the last of equal times): between two forgets,
         // showing a run's newest sighting alone leaves it as showing each sighting in turn.
         _live.Observe(address, newestMs, _lastIsBluezone, newestAttenuation);
         _liveExpiryDueMs = Math.Min(_liveExpiryDueMs, newestMs + LiveView.WindowMs);
     }
+
+    /// <summary>
+    /// When the next sighting needs more than adding up: the open scan's longest end, or the live view's next
+    /// forget (a second after the last); at once when no scan is open.
+    /// </summary>
+    private static long NextEventMs(bool scanOpen, long scanStartMs, long maxScanMs, long liveForgottenMs) =>
+        scanOpen ? Math.Min(scanStartMs + maxScanMs, liveForgottenMs + 1000) : long.MinValue;
 
     /// <summary>Adds a run's sightings within one scan to that scan's RPI aggregate (or non-Bluezone address).</summary>
     private void AddToScan(BluetoothAddress address, in RunPart part)
@@ -435,11 +499,9 @@ public sealed class SightingProcessor
         var observations = CollectionsMarshal.AsSpan(_observations);
         for (var i = 1; i < observations.Length; i++)
         {
-            if (ByFirstSighting(observations[i - 1], observations[i]) > 0)
+            if (IsAfter(observations[i - 1], observations[i]))
             {
-                // A method group of a static method is cached: sorting with a struct IComparer would box it and
-                // make a delegate at every call. The order is total (one observation per RPI), so it is the same.
-                observations.Sort(ByFirstSighting);
+                SortByFirstSighting(observations);
                 break;
             }
         }
@@ -477,6 +539,77 @@ public sealed class SightingProcessor
 
     private static int ByFirstSighting(RpiObservation a, RpiObservation b) =>
         a.FirstUnixMs != b.FirstUnixMs ? a.FirstUnixMs.CompareTo(b.FirstUnixMs) : a.Rpi.CompareTo(b.Rpi);
+
+    private static bool IsAfter(in RpiObservation a, in RpiObservation b) =>
+        a.FirstUnixMs != b.FirstUnixMs ? a.FirstUnixMs > b.FirstUnixMs : a.Rpi.CompareTo(b.Rpi) > 0;
+
+    /// <summary>
+    /// Sorts a scan's observations by first sighting. The order is total (one observation per RPI), so every
+    /// sort gives the same result. The senders of a simulated scan are heard one after the other at random
+    /// offsets, so nearly every scan needs sorting; a scan holds a handful of RPIs, which an insertion sort
+    /// takes without the delegate call per comparison of <see cref="MemoryExtensions.Sort{T}(Span{T}, Comparison{T})"/>.
+    /// </summary>
+    private static void SortByFirstSighting(Span<RpiObservation> observations)
+    {
+        if (observations.Length > 32)
+        {
+            // A method group of a static method is cached: sorting with a struct IComparer would box it and
+            // make a delegate at every call.
+            observations.Sort(ByFirstSighting);
+            return;
+        }
+
+        for (var i = 1; i < observations.Length; i++)
+        {
+            var item = observations[i];
+            var j = i - 1;
+            for (; j >= 0 && IsAfter(observations[j], item); j--)
+            {
+                observations[j + 1] = observations[j];
+            }
+
+            observations[j + 1] = item;
+        }
+    }
+
+    /// <summary>A run of one sender's sightings, however they were handed over: each one's time and RSSI.</summary>
+    private interface ISightings
+    {
+        int Count { get; }
+
+        long UnixMs(int index);
+
+        int Rssi(int index);
+    }
+
+    private readonly ref struct Advertisements(ReadOnlySpan<ReceivedAdvertisement> run) : ISightings
+    {
+        private readonly ReadOnlySpan<ReceivedAdvertisement> _run = run;
+
+        public int Count => _run.Length;
+
+        public long UnixMs(int index) => _run[index].Time.ToUnixTimeMilliseconds();
+
+        public int Rssi(int index) => _run[index].Rssi;
+    }
+
+    private readonly ref struct Columns(ReadOnlySpan<long> utcTicks, ReadOnlySpan<int> rssi) : ISightings
+    {
+        private const long UnixEpochMs = 62_135_596_800_000; // DateTimeOffset.UnixEpoch in milliseconds since 0001-01-01
+
+        private readonly ReadOnlySpan<long> _utcTicks = utcTicks;
+        private readonly ReadOnlySpan<int> _rssi = rssi;
+
+        public int Count => _utcTicks.Length;
+
+        /// <summary>
+        /// As <see cref="DateTimeOffset.ToUnixTimeMilliseconds"/> of the time at these ticks: they are never
+        /// negative (checked on the way in), so an unsigned division gives the same and costs less.
+        /// </summary>
+        public long UnixMs(int index) => (long)((ulong)_utcTicks[index] / TimeSpan.TicksPerMillisecond) - UnixEpochMs;
+
+        public int Rssi(int index) => _rssi[index];
+    }
 
     /// <summary>What a run of sightings adds to one scan.</summary>
     private struct RunPart

@@ -11,9 +11,6 @@ namespace Bluezone.Simulation.Radio;
 /// </summary>
 internal sealed class RadioChannel
 {
-    /// <summary>What <see cref="Rssi"/> returns for a sighting the scanner missed or that was too weak.</summary>
-    public const int NotHeard = int.MinValue;
-
     /// <summary>Below this distance the model is not meant to hold (phones are never closer than 30 cm).</summary>
     private const double MinDistance = 0.3;
 
@@ -21,22 +18,39 @@ internal sealed class RadioChannel
     private readonly int _seed;
 
     // The options read per sighting, copied once: Rssi runs for every advertisement of every scan.
-    private readonly double _sightingNoiseDb;
     private readonly int _sensitivityDbm;
 
     /// <summary>
-    /// The reception share scaled to the 53 bits a uniform is drawn from: (h >> 11) · 2⁻⁵³ ≥ share exactly when
-    /// (h >> 11) ≥ share · 2⁵³ (both sides are scaled by a power of two, so nothing is rounded).
+    /// The reception share scaled to the 53 bits a uniform is drawn from: (h >> 11) · 2⁻⁵³ &lt; share exactly when
+    /// (h >> 11) &lt; share · 2⁵³ (both sides are scaled by a power of two, so nothing is rounded), and, the left
+    /// side being a whole number, exactly when it is below the ceiling of the right: compared as integers.
     /// </summary>
-    private readonly double _receptionBound;
+    private readonly ulong _receptionLimit;
+
+    /// <summary>
+    /// <see cref="Draw.NormalOf"/> times the sighting noise, for each of its slices: the same products, made once
+    /// instead of at every sighting.
+    /// </summary>
+    private readonly double[] _sightingNoise;
+
+    private readonly double _leastSightingNoise;
+
+    private readonly ulong _receptionDraws; // Draw.Hash's mix of the seed and Purpose.Reception
 
     public RadioChannel(RadioOptions options, int seed)
     {
         _options = options;
         _seed = seed;
-        _sightingNoiseDb = options.SightingNoiseDb;
         _sensitivityDbm = options.SensitivityDbm;
-        _receptionBound = options.ReceptionShare * (1UL << 53);
+        _receptionLimit = (ulong)Math.Ceiling(options.ReceptionShare * (1UL << 53));
+        _sightingNoise = new double[Draw.NormalSlices];
+        for (var slice = 0; slice < _sightingNoise.Length; slice++)
+        {
+            _sightingNoise[slice] = options.SightingNoiseDb * Draw.NormalOf((ulong)slice);
+        }
+
+        _leastSightingNoise = _sightingNoise.Min();
+        _receptionDraws = Draw.Then(Draw.Start(seed), (long)Purpose.Reception);
     }
 
     public double MaxRange => _options.MaxRangeMeters;
@@ -63,26 +77,52 @@ internal sealed class RadioChannel
             + carriageLoss + shadow;
     }
 
-    /// <summary>The draws of one scan's sightings of one sender (<see cref="Rssi"/> takes them one by one).</summary>
-    public ulong SightingDraws(long receiverId, long scanId, long sender) => Draw.Hash(_seed, (long)Purpose.Reception, receiverId, scanId, sender);
+    /// <summary>
+    /// What the draws of one scan's sightings of every sender start from (see <see cref="SightingDraws"/>): a
+    /// scan hears every phone of its place, so this part is mixed once per scan, not once per sender.
+    /// </summary>
+    public ulong ScanDraws(long receiverId, long scanId) => Draw.Then(Draw.Then(_receptionDraws, receiverId), scanId);
 
     /// <summary>
-    /// The <paramref name="sighting"/>-th sighting's RSSI as the receiver reports it, or <see cref="NotHeard"/>
-    /// when the scanner missed it or it was too weak. One hash per sighting: its high bits decide reception,
-    /// its low 12 bits the noise.
+    /// The draws of one scan's sightings of one sender (<see cref="Rssi"/> takes them one by one): the same as
+    /// Draw.Hash(seed, Reception, receiver, scan, sender), with <paramref name="scanDraws"/> from <see cref="ScanDraws"/>.
     /// </summary>
+    public static ulong SightingDraws(ulong scanDraws, long sender) => Draw.Then(scanDraws, sender);
+
+    /// <summary>
+    /// Whether any sighting of an encounter at <paramref name="encounterAttenuation"/> can be heard: the one with
+    /// the least noise is the strongest (every step of <see cref="Rssi"/> keeps the order of the noise), so if it
+    /// is below the receiver's sensitivity, so is every other, and the scan hears nothing from that sender.
+    /// </summary>
+    public bool CanBeHeard(double encounterAttenuation, sbyte senderTxPowerDbm, int receiverRssiCorrection)
+    {
+        var iphoneRssi = senderTxPowerDbm - (encounterAttenuation + _leastSightingNoise);
+        return (int)Math.Round(iphoneRssi - receiverRssiCorrection) >= _sensitivityDbm;
+    }
+
+    /// <summary>
+    /// The <paramref name="sighting"/>-th sighting's RSSI as the receiver reports it, and whether it was heard
+    /// at all (<paramref name="heard"/> false: the scanner missed it or it was too weak, and the RSSI means
+    /// nothing). One hash per sighting: its high bits decide reception, its low 12 bits the noise.
+    /// </summary>
+    /// <remarks>
+    /// The RSSI is computed even for a sighting that was missed, and nothing here or in the caller branches on
+    /// whether it was heard: a quarter of the sightings are missed at random, and a branch on it was
+    /// mispredicted about as often.
+    /// </remarks>
+    /// <param name="senderTxPowerDbm">The sender's tx power (an integer, as a double: the caller converts it once per sender).</param>
+    /// <param name="receiverRssiCorrection">Likewise the receiver's RSSI correction.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Rssi(double encounterAttenuation, sbyte senderTxPowerDbm, int receiverRssiCorrection, ulong draws, int sighting)
+    public int Rssi(double encounterAttenuation, double senderTxPowerDbm, double receiverRssiCorrection, ulong draws, int sighting, out bool heard)
     {
         var h = Draw.Next(draws, sighting);
-        if ((double)(h >> 11) >= _receptionBound)
-        {
-            return NotHeard;
-        }
-
-        var attenuation = encounterAttenuation + (_sightingNoiseDb * Draw.NormalOf(h));
+        var attenuation = encounterAttenuation + _sightingNoise[(int)(h & (Draw.NormalSlices - 1))];
         var iphoneRssi = senderTxPowerDbm - attenuation;
-        var rssi = (int)Math.Round(iphoneRssi - receiverRssiCorrection);
-        return rssi < _sensitivityDbm ? NotHeard : Math.Min(rssi, 0);
+
+        // A rounded RSSI is a few hundred dB at most: the native conversion gives what the saturating cast
+        // gives, without its checks for NaN and overflow.
+        var rssi = double.ConvertToIntegerNative<int>(Math.Round(iphoneRssi - receiverRssiCorrection));
+        heard = ((h >> 11) < _receptionLimit) & (rssi >= _sensitivityDbm);
+        return Math.Min(rssi, 0);
     }
 }

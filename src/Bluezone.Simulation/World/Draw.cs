@@ -7,14 +7,18 @@ namespace Bluezone.Simulation.World;
 /// </summary>
 internal static class Draw
 {
-    public static ulong Hash(int seed, long a, long b = 0, long c = 0, long d = 0)
-    {
-        var h = Mix((ulong)(uint)seed ^ 0x9E3779B97F4A7C15UL);
-        h = Mix(h ^ (ulong)a);
-        h = Mix(h ^ (ulong)b);
-        h = Mix(h ^ (ulong)c);
-        return Mix(h ^ (ulong)d);
-    }
+    public static ulong Hash(int seed, long a, long b = 0, long c = 0, long d = 0) =>
+        Then(Then(Then(Then(Start(seed), a), b), c), d);
+
+    /// <summary>
+    /// <see cref="Hash"/> taken one argument at a time: Hash(seed, a, b, c, d) is
+    /// Then(Then(Then(Then(Start(seed), a), b), c), d). Many draws that share their first arguments (a scan's
+    /// draws of each sender) mix those once.
+    /// </summary>
+    public static ulong Start(int seed) => Mix((ulong)(uint)seed ^ 0x9E3779B97F4A7C15UL);
+
+    /// <inheritdoc cref="Start"/>
+    public static ulong Then(ulong hash, long argument) => Mix(hash ^ (ulong)argument);
 
     /// <summary>Uniform in [0, 1).</summary>
     public static double Uniform(int seed, long a, long b = 0, long c = 0, long d = 0) =>
@@ -42,7 +46,8 @@ internal static class Draw
     /// </summary>
     public static double NormalOf(ulong bits) => NormalTable[(int)(bits & (NormalSlices - 1))];
 
-    private const int NormalSlices = 1 << 12;
+    /// <summary>How many slices <see cref="NormalOf"/> reads from: it uses the low 12 bits.</summary>
+    public const int NormalSlices = 1 << 12;
 
     private static readonly double[] NormalTable = BuildNormalTable();
 

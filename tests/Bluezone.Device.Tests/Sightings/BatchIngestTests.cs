@@ -28,6 +28,7 @@ public sealed class BatchIngestTests
         var batches = RandomBatches(seed, senders);
         var oneByOne = new Run();
         var batched = new Run();
+        var columns = new Run();
         var checkpoints = 0;
         foreach (var batch in batches)
         {
@@ -37,17 +38,20 @@ public sealed class BatchIngestTests
             }
 
             batched.Processor.Ingest(batch);
+            IngestAsColumns(columns.Processor, batch);
 
             // The live view and the open state after every batch, not only at the end.
+            // (Asking for the live view forgets what expired, so each run is asked once.)
             var now = batch[^1].Time;
-            Assert.Equal(oneByOne.Processor.ActiveTracks, batched.Processor.ActiveTracks);
-            Assert.Equal(oneByOne.Processor.ScanCloseDue, batched.Processor.ScanCloseDue);
-            Assert.Equal(Describe(oneByOne.Processor.Live(now)), Describe(batched.Processor.Live(now)));
+            var expected = (oneByOne.Processor.ActiveTracks, oneByOne.Processor.ScanCloseDue, Describe(oneByOne.Processor.Live(now)));
+            Assert.Equal(expected, (batched.Processor.ActiveTracks, batched.Processor.ScanCloseDue, Describe(batched.Processor.Live(now))));
+            Assert.Equal(expected, (columns.Processor.ActiveTracks, columns.Processor.ScanCloseDue, Describe(columns.Processor.Live(now))));
             checkpoints++;
         }
 
         oneByOne.Processor.Complete();
         batched.Processor.Complete();
+        columns.Processor.Complete();
 
         Assert.True(checkpoints > 100);
         Assert.True(oneByOne.Log.Scans.Count > 50, $"{oneByOne.Log.Scans.Count} scans");
@@ -61,6 +65,71 @@ public sealed class BatchIngestTests
         Assert.Equal(oneByOne.Log.Scans, batched.Log.Scans);
         Assert.Equal(oneByOne.Log.Instances, batched.Log.Instances);
         Assert.Equal(oneByOne.Log.Encounters, batched.Log.Encounters);
+        Assert.Equal(oneByOne.Log.Scans, columns.Log.Scans);
+        Assert.Equal(oneByOne.Log.Instances, columns.Log.Instances);
+        Assert.Equal(oneByOne.Log.Encounters, columns.Log.Encounters);
+    }
+
+    [Fact]
+    public void Columns_that_do_not_match_or_times_out_of_range_are_refused_and_change_nothing()
+    {
+        var payload = new BluezoneAdvertisement(RollingProximityIdentifier.FromBytes(new byte[16]), AssociatedEncryptedMetadata.FromBytes(new byte[4])).ToArray();
+        var address = new BluetoothAddress(0x12_3456);
+        var run = new Run();
+        var ticks = Start.UtcTicks;
+
+        Assert.Throws<ArgumentException>(() => run.Processor.Ingest(address, payload, [ticks, ticks + 1], [-70]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => run.Processor.Ingest(address, payload, [ticks, -1], [-70, -70]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => run.Processor.Ingest(address, payload, [ticks, DateTimeOffset.MaxValue.UtcTicks + 1], [-70, -70]));
+        run.Processor.Ingest(address, payload, [], []);
+
+        Assert.Null(run.Processor.ScanCloseDue);
+        Assert.Equal(0, run.Processor.Live(Start).Devices);
+        run.Processor.Complete();
+        Assert.Empty(run.Log.Scans);
+    }
+
+    [Fact]
+    public void A_receiver_that_takes_advertisements_one_by_one_gets_columns_as_advertisements()
+    {
+        var payload = new byte[] { 2, 1, 6 };
+        var address = new BluetoothAddress(0xABCDEF);
+        var receiver = new OneByOneReceiver();
+        var radio = new InMemoryRadio();
+
+        Assert.False(radio.Deliver(address, payload, [Start.UtcTicks], [-60])); // not scanning: nothing heard
+        radio.StartScanning(receiver);
+        Assert.True(radio.Deliver(address, payload, [Start.UtcTicks, Start.AddMilliseconds(250).UtcTicks], [-60, -65]));
+
+        Assert.Equal(2, receiver.Heard.Count);
+        Assert.Equal((Start, address, -60), (receiver.Heard[0].Time, receiver.Heard[0].Address, receiver.Heard[0].Rssi));
+        Assert.Equal((Start.AddMilliseconds(250), -65), (receiver.Heard[1].Time, receiver.Heard[1].Rssi));
+        Assert.Equal(payload, receiver.Heard[1].Payload.ToArray());
+    }
+
+    /// <summary>Hands a batch to <paramref name="processor"/> as the simulator does: one call per run of one address and payload.</summary>
+    private static void IngestAsColumns(SightingProcessor processor, ReceivedAdvertisement[] batch)
+    {
+        var start = 0;
+        while (start < batch.Length)
+        {
+            var end = start + 1;
+            while (end < batch.Length && batch[end].Address == batch[start].Address && batch[end].Payload.Span.SequenceEqual(batch[start].Payload.Span))
+            {
+                end++;
+            }
+
+            var run = batch[start..end];
+            processor.Ingest(batch[start].Address, batch[start].Payload.Span, run.Select(a => a.Time.UtcTicks).ToArray(), run.Select(a => a.Rssi).ToArray());
+            start = end;
+        }
+    }
+
+    private sealed class OneByOneReceiver : IAdvertisementReceiver
+    {
+        public List<ReceivedAdvertisement> Heard { get; } = [];
+
+        public void OnAdvertisement(in ReceivedAdvertisement advertisement) => Heard.Add(advertisement);
     }
 
     [Fact]

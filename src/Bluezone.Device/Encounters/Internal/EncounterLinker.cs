@@ -124,7 +124,7 @@ internal sealed class EncounterLinker
         // Each observation's track is looked up once; a new RPI's track is filled in after linking.
         _fresh.Clear();
         _observed.Clear();
-        foreach (var observation in observations)
+        foreach (ref readonly var observation in CollectionsMarshal.AsSpan(observations))
         {
             var slot = Find(observation.Rpi);
             if (slot != None)
@@ -154,9 +154,10 @@ internal sealed class EncounterLinker
         }
 
         var day = (int)(scanStartMs / MsPerDay);
+        var observationSpan = CollectionsMarshal.AsSpan(observations);
         for (var i = 0; i < observed.Length; i++)
         {
-            var observation = observations[i];
+            ref readonly var observation = ref observationSpan[i];
             ref var track = ref _tracks[observed[i]];
             ref var encounter = ref _encounters[track.Encounter];
             if (encounter.Day != day)
@@ -225,7 +226,7 @@ internal sealed class EncounterLinker
         }
 
         // The new tracks take their slots now, in the order they are remembered below.
-        foreach (var fresh in _fresh)
+        foreach (ref readonly var fresh in CollectionsMarshal.AsSpan(_fresh))
         {
             var slot = _tracks.Take();
             _tracks[slot] = new Track
@@ -282,57 +283,19 @@ internal sealed class EncounterLinker
         }
         else
         {
-            // Crowded: only predecessors within the allowed attenuation difference are tested. The candidates
-            // are the same as testing all of them, and their sort (a total order) makes the outcome the same.
-            if (_attenuationStarts.Length == 0)
-            {
-                _attenuationStarts = new int[257];
-            }
-
-            var starts = _attenuationStarts.AsSpan();
-            starts.Clear();
-            foreach (var silence in silences)
-            {
-                starts[silence.Attenuation + 1]++;
-            }
-
-            for (var a = 1; a < starts.Length; a++)
-            {
-                starts[a] += starts[a - 1];
-            }
-
-            if (_byAttenuation.Length < silences.Length)
-            {
-                _byAttenuation = new int[_silences.Length]; // as large as the silences' buffer
-            }
-
-            Span<int> fill = stackalloc int[256];
-            starts[..256].CopyTo(fill);
-            for (var p = 0; p < silences.Length; p++)
-            {
-                _byAttenuation[fill[silences[p].Attenuation]++] = p;
-            }
-
-            for (var i = 0; i < freshTracks.Length; i++)
-            {
-                var fresh = new Arrival(_tracks[freshTracks[i]].FirstMs, _tracks[freshTracks[i]].Attenuation);
-                var from = starts[Math.Max(0, fresh.Attenuation - maxDifference)];
-                var to = starts[Math.Min(255, fresh.Attenuation + maxDifference) + 1];
-                for (var k = from; k < to; k++)
-                {
-                    var p = _byAttenuation[k];
-                    TestPair(silences[p], fresh, p, i, linkWindowMs, maxDifference, skew, offset, packed);
-                }
-            }
+            TestCrowdedPairs(silences, freshTracks, linkWindowMs, maxDifference, skew, offset, packed);
         }
 
+        // Once every new RPI has its predecessor, the pairs left can take none (each needs a new RPI without one).
+        var linked = 0;
         if (packed)
         {
             var pairs = CollectionsMarshal.AsSpan(_packedPairs);
             pairs.Sort();
-            foreach (var pair in pairs)
+            for (var k = 0; k < pairs.Length && linked < freshTracks.Length; k++)
             {
-                Pair(predecessors[(int)((pair >> 16) & 0xFFFF)], freshTracks[(int)(pair & 0xFFFF)]);
+                var pair = pairs[k];
+                linked += Pair(predecessors[(int)((pair >> 16) & 0xFFFF)], freshTracks[(int)(pair & 0xFFFF)]) ? 1 : 0;
             }
         }
         else
@@ -341,7 +304,11 @@ internal sealed class EncounterLinker
             CollectionsMarshal.AsSpan(_pairs).Sort(static (a, b) => a.CompareTo(b));
             foreach (var (_, p, index) in _pairs)
             {
-                Pair(predecessors[p], freshTracks[index]);
+                linked += Pair(predecessors[p], freshTracks[index]) ? 1 : 0;
+                if (linked == freshTracks.Length)
+                {
+                    break;
+                }
             }
         }
 
@@ -359,6 +326,56 @@ internal sealed class EncounterLinker
             track.Predecessor = None;
             AddToIndex(slot);
             _oldestLastMs = Math.Min(_oldestLastMs, track.LastMs);
+        }
+    }
+
+    /// <summary>
+    /// The pair test of a crowded scan (in a method of its own: its stackalloc kept the whole of
+    /// <see cref="LinkFresh"/> from being recompiled with profile data).
+    /// </summary>
+    private void TestCrowdedPairs(Span<Silence> silences, Span<int> freshTracks, long linkWindowMs, int maxDifference, long skew, long offset, bool packed)
+    {
+        // Crowded: only predecessors within the allowed attenuation difference are tested. The candidates
+        // are the same as testing all of them, and their sort (a total order) makes the outcome the same.
+        if (_attenuationStarts.Length == 0)
+        {
+            _attenuationStarts = new int[257];
+        }
+
+        var starts = _attenuationStarts.AsSpan();
+        starts.Clear();
+        foreach (var silence in silences)
+        {
+            starts[silence.Attenuation + 1]++;
+        }
+
+        for (var a = 1; a < starts.Length; a++)
+        {
+            starts[a] += starts[a - 1];
+        }
+
+        if (_byAttenuation.Length < silences.Length)
+        {
+            _byAttenuation = new int[_silences.Length]; // as large as the silences' buffer
+        }
+
+        Span<int> fill = stackalloc int[256];
+        starts[..256].CopyTo(fill);
+        for (var p = 0; p < silences.Length; p++)
+        {
+            _byAttenuation[fill[silences[p].Attenuation]++] = p;
+        }
+
+        for (var i = 0; i < freshTracks.Length; i++)
+        {
+            var fresh = new Arrival(_tracks[freshTracks[i]].FirstMs, _tracks[freshTracks[i]].Attenuation);
+            var from = starts[Math.Max(0, fresh.Attenuation - maxDifference)];
+            var to = starts[Math.Min(255, fresh.Attenuation + maxDifference) + 1];
+            for (var k = from; k < to; k++)
+            {
+                var p = _byAttenuation[k];
+                TestPair(silences[p], fresh, p, i, linkWindowMs, maxDifference, skew, offset, packed);
+            }
         }
     }
 
@@ -384,18 +401,19 @@ internal sealed class EncounterLinker
         }
     }
 
-    /// <summary>Takes the pair unless either side is already taken (pairs arrive best first).</summary>
-    private void Pair(int oldSlot, int freshSlot)
+    /// <summary>Takes the pair unless either side is already taken (pairs arrive best first); whether it was taken.</summary>
+    private bool Pair(int oldSlot, int freshSlot)
     {
         ref var old = ref _tracks[oldSlot];
         ref var fresh = ref _tracks[freshSlot];
         if (old.HasSuccessor || fresh.Predecessor != None)
         {
-            return;
+            return false;
         }
 
         old.HasSuccessor = true;
         fresh.Predecessor = oldSlot;
+        return true;
     }
 
     /// <summary>
