@@ -729,7 +729,8 @@ internal sealed partial class CityRun
     /// The check may let through a phone that then matches nothing, never skip one that would match: a coded
     /// entry decodes to an RPI of its sender's key of that day or the day before, so a phone that heard a
     /// published RPI as a code holds that sender on that day (<paramref name="publishedSenders"/>); identifiers
-    /// kept in full are looked up as before.
+    /// kept in full are looked up as before. A phone that passes is matched on the part of its log that can be
+    /// of the published keys (<paramref name="publishedSources"/>), which gives the same windows as its whole log.
     /// </remarks>
     private static WarningLevel? MatchPhone(
         SimulatedPhone phone,
