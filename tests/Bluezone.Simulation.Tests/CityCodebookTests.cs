@@ -141,10 +141,7 @@ public sealed class CityCodebookTests
     [InlineData(23)]
     public void The_check_in_code_space_passes_every_phone_that_heard_a_published_key_and_not_one_that_heard_none(int seed)
     {
-        var city = new City(seed);
-        var codebook = city.Codebook();
-        var stores = Enumerable.Range(0, 6).Select(_ => new InMemoryDeviceStore(codebook)).ToArray();
-        var recorded = city.Record(codebook, stores, foreignAem: false, perStoreSubset: true);
+        var (city, codebook, stores, recorded) = SixPhones(seed);
         var random = new Random(seed);
         var keyDays = new[] { Day0 - 1, Day0, Day0 + 1 };
         var heard = new List<RollingProximityIdentifier>();
@@ -166,9 +163,7 @@ public sealed class CityCodebookTests
 
             var identifiers = published.SelectMany(k => Enumerable.Range(0, 144).Select(i => city.Broadcast(city.SenderOf(k), k.RollingStartIntervalNumber.Value + i).Rpi)).ToArray();
             var index = SightingIndex.Build(identifiers);
-            var senders = new CodedSenders(published
-                .Select(k => codebook.TryFindSender(k.KeyData, out var day, out var sender) ? (day, sender) : (0, -1))
-                .Where(k => k.Item2 >= 0));
+            var senders = SendersOf(codebook, published);
             for (var s = 0; s < stores.Length; s++)
             {
                 var matches = recorded[s].Any(i => index.TryFind(i.Rpi, out _));
@@ -194,10 +189,7 @@ public sealed class CityCodebookTests
     [InlineData(32)]
     public void Reading_a_log_for_published_keys_gives_every_instance_of_their_rpis_and_the_same_exposure_windows(int seed)
     {
-        var city = new City(seed);
-        var codebook = city.Codebook();
-        var stores = Enumerable.Range(0, 6).Select(_ => new InMemoryDeviceStore(codebook)).ToArray();
-        city.Record(codebook, stores, foreignAem: false, perStoreSubset: true);
+        var (city, codebook, stores, _) = SixPhones(seed);
         var matcher = new ExposureMatcher();
         var random = new Random(seed);
         var keyDays = new[] { Day0 - 1, Day0, Day0 + 1 };
@@ -211,9 +203,7 @@ public sealed class CityCodebookTests
             var identifiers = PublishedIdentifiers.Derive([.. published.Select(k => new ExportedKey(k))]);
             var index = SightingIndex.Build(identifiers.Identifiers);
             var sources = new PublishedSources(
-                new CodedSenders(published
-                    .Select(k => codebook.TryFindSender(k.KeyData, out var day, out var sender) ? (day, sender) : (0, -1))
-                    .Where(k => k.Item2 >= 0)),
+                SendersOf(codebook, published),
                 rpi => index.TryFind(rpi, out _));
             foreach (var store in stores)
             {
@@ -234,6 +224,21 @@ public sealed class CityCodebookTests
         static List<string> Windows(IReadOnlyList<ExposureWindow> windows) =>
             [.. windows.Select(w => $"{w.KeyIndex} {w.Start:O} {w.SenderTxPowerDbm} " + string.Join(";", w.ScanInstances))];
     }
+
+    /// <summary>Six phones' logs of one city, each with a subset of what was heard (<see cref="City.Record"/>).</summary>
+    private static (City City, CityCodebook Codebook, InMemoryDeviceStore[] Stores, List<ScanInstance>[] Recorded) SixPhones(int seed)
+    {
+        var city = new City(seed);
+        var codebook = city.Codebook();
+        var stores = Enumerable.Range(0, 6).Select(_ => new InMemoryDeviceStore(codebook)).ToArray();
+        return (city, codebook, stores, city.Record(codebook, stores, foreignAem: false, perStoreSubset: true));
+    }
+
+    /// <summary>The senders of the published keys the codebook knows, as the simulator's sync gathers them.</summary>
+    private static CodedSenders SendersOf(CityCodebook codebook, IEnumerable<TemporaryExposureKey> published) =>
+        new(published
+            .Select(k => codebook.TryFindSender(k.KeyData, out var day, out var sender) ? (day, sender) : (0, -1))
+            .Where(k => k.Item2 >= 0));
 
     [Fact]
     public void A_phone_that_heard_yesterdays_last_rpi_after_midnight_passes_when_yesterdays_key_is_published()
