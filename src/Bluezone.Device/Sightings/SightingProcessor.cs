@@ -187,7 +187,7 @@ public sealed class SightingProcessor
         }
 
         var txPower = _defaultSenderTxPowerDbm;
-        var rssiCorrection = _ownCalibration.RssiCorrection;
+        var calibration = _ownCalibration; // a local copy of the struct: its correction stays in a register
         var scanGapMs = _scanGapMs;
         var maxScanMs = _maxScanMs;
         var scanOpen = _scanOpen;
@@ -252,8 +252,7 @@ public sealed class SightingProcessor
                 eventMs = NextEventMs(scanOpen, scanStartMs, maxScanMs, liveForgottenMs);
             }
 
-            // DeviceCalibration.AttenuationOf, with the correction read once.
-            var attenuation = Math.Clamp(txPower - (run.Rssi(i) + rssiCorrection), 0, 255);
+            var attenuation = Math.Clamp(calibration.AttenuationOf(run.Rssi(i), txPower), 0, 255);
             sum += attenuation;
             count++;
             min = Math.Min(min, attenuation);
@@ -540,8 +539,7 @@ public sealed class SightingProcessor
     private static int ByFirstSighting(RpiObservation a, RpiObservation b) =>
         a.FirstUnixMs != b.FirstUnixMs ? a.FirstUnixMs.CompareTo(b.FirstUnixMs) : a.Rpi.CompareTo(b.Rpi);
 
-    private static bool IsAfter(in RpiObservation a, in RpiObservation b) =>
-        a.FirstUnixMs != b.FirstUnixMs ? a.FirstUnixMs > b.FirstUnixMs : a.Rpi.CompareTo(b.Rpi) > 0;
+    private static bool IsAfter(in RpiObservation a, in RpiObservation b) => ByFirstSighting(a, b) > 0;
 
     /// <summary>
     /// Sorts a scan's observations by first sighting. The order is total (one observation per RPI), so every
