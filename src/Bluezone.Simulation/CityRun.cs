@@ -842,7 +842,8 @@ internal sealed class ServerExchange : IAsyncDisposable
                 throw new CryptographicException($"The export {name} does not verify with the server's key.");
             }
 
-            result.Add(new DownloadedExport(name, PublishedIdentifiers.Derive(export.Batch.Keys)));
+            // Indexed: every phone that passes the check is matched against these keys with a small log (see MatchPhone).
+            result.Add(new DownloadedExport(name, PublishedIdentifiers.Derive(export.Batch.Keys, indexed: true)));
         }
 
         return result;

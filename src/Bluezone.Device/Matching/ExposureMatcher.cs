@@ -26,10 +26,25 @@ public sealed class ExposureMatcher
     }
 
     /// <summary>Matches keys whose RPIs are already derived.</summary>
+    /// <remarks>
+    /// The look-ups go from the smaller side into the larger side's index: the published identifiers into the
+    /// log's index, or, when <paramref name="published"/> carries an index and the log holds fewer distinct
+    /// RPIs than there are identifiers, the log's RPIs into that. Both find the same (identifier, RPI) pairs;
+    /// they are taken in identifier order either way, so the windows are the same, in the same order.
+    /// </remarks>
     public IReadOnlyList<ExposureWindow> Match(PublishedIdentifiers published, SightingLog log)
     {
+        ArgumentNullException.ThrowIfNull(published);
+        ArgumentNullException.ThrowIfNull(log);
         var windows = new List<ExposureWindow>();
         var matches = new List<SightingMatch>();
+        if (published.Index is { } index && log.DistinctIdentifiers < published.Identifiers.Length)
+        {
+            log.FindIn(index, matches);
+            BuildWindowsOfMatches(published.Keys, 0, matches, log, windows);
+            return windows;
+        }
+
         for (var first = 0; first < published.Keys.Count; first += ChunkKeys)
         {
             var count = Math.Min(ChunkKeys, published.Keys.Count - first);
@@ -111,7 +126,12 @@ public sealed class ExposureMatcher
             return;
         }
 
-        // Matches come in candidate order, so all matches of one key are adjacent.
+        BuildWindowsOfMatches(keys, firstKey, matches, log, windows);
+    }
+
+    /// <summary>Windows for matches in candidate order (so all matches of one key are adjacent), key by key.</summary>
+    private void BuildWindowsOfMatches(IReadOnlyList<ExportedKey> keys, int firstKey, List<SightingMatch> matches, SightingLog log, List<ExposureWindow> windows)
+    {
         var start = 0;
         while (start < matches.Count)
         {
@@ -129,9 +149,9 @@ public sealed class ExposureMatcher
 
     private void BuildWindows(int keyIndex, ExportedKey key, List<SightingMatch> matches, int start, int end, SightingLog log, List<ExposureWindow> windows)
     {
-        var aemk = KeySchedule.DeriveAssociatedEncryptedMetadataKey(key.Key.KeyData);
-        var accepted = new List<MatchedScanInstance>();
-        sbyte txPower = 0;
+        // The instances within the replay limits first, then all their metadata decrypted in one call (one
+        // cipher set-up per key, not per instance), then those with a plausible tx power, in the same order.
+        var heard = new List<ScanInstance>();
         for (var m = start; m < end; m++)
         {
             var slot = matches[m].CandidateIndex % IntervalNumber.PerDay;
@@ -145,25 +165,46 @@ public sealed class ExposureMatcher
             var firstSeen = instances[0].ScanStartUnixMs;
             foreach (ref readonly var instance in instances)
             {
-                if (!Accept(instance, interval, firstSeen))
+                if (Accept(instance, interval, firstSeen))
                 {
-                    continue;
+                    heard.Add(instance);
                 }
-
-                var metadata = KeySchedule.DecryptMetadata(aemk, instance.Rpi, instance.Aem);
-                if (metadata.TxPowerDbm < _options.MinTxPowerDbm || metadata.TxPowerDbm > _options.MaxTxPowerDbm)
-                {
-                    continue;
-                }
-
-                txPower = metadata.TxPowerDbm;
-                var correction = metadata.TxPowerDbm - _options.AssumedTxPowerDbm;
-                accepted.Add(new MatchedScanInstance(
-                    instance.ScanStart,
-                    Math.Clamp(instance.TypicalAttenuation + correction, 0, 255),
-                    Math.Clamp(instance.MinAttenuation + correction, 0, 255),
-                    instance.SecondsSinceLastScan));
             }
+        }
+
+        if (heard.Count == 0)
+        {
+            return;
+        }
+
+        var rpis = new RollingProximityIdentifier[heard.Count];
+        var aems = new AssociatedEncryptedMetadata[heard.Count];
+        for (var i = 0; i < heard.Count; i++)
+        {
+            rpis[i] = heard[i].Rpi;
+            aems[i] = heard[i].Aem;
+        }
+
+        var metadata = new AdvertisementMetadata[heard.Count];
+        var aemk = KeySchedule.DeriveAssociatedEncryptedMetadataKey(key.Key.KeyData);
+        RollingProximityIdentifierGenerator.DecryptMetadata(aemk, rpis, aems, metadata);
+        var accepted = new List<MatchedScanInstance>();
+        sbyte txPower = 0;
+        for (var i = 0; i < heard.Count; i++)
+        {
+            var instance = heard[i];
+            if (metadata[i].TxPowerDbm < _options.MinTxPowerDbm || metadata[i].TxPowerDbm > _options.MaxTxPowerDbm)
+            {
+                continue;
+            }
+
+            txPower = metadata[i].TxPowerDbm;
+            var correction = metadata[i].TxPowerDbm - _options.AssumedTxPowerDbm;
+            accepted.Add(new MatchedScanInstance(
+                instance.ScanStart,
+                Math.Clamp(instance.TypicalAttenuation + correction, 0, 255),
+                Math.Clamp(instance.MinAttenuation + correction, 0, 255),
+                instance.SecondsSinceLastScan));
         }
 
         CryptographicOperations.ZeroMemory(aemk);

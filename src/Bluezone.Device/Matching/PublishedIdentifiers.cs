@@ -13,10 +13,11 @@ public sealed class PublishedIdentifiers
 {
     private readonly RollingProximityIdentifier[] _identifiers;
 
-    private PublishedIdentifiers(IReadOnlyList<ExportedKey> keys, RollingProximityIdentifier[] identifiers)
+    private PublishedIdentifiers(IReadOnlyList<ExportedKey> keys, RollingProximityIdentifier[] identifiers, SightingIndex? index)
     {
         Keys = keys;
         _identifiers = identifiers;
+        Index = index;
     }
 
     public IReadOnlyList<ExportedKey> Keys { get; }
@@ -24,11 +25,25 @@ public sealed class PublishedIdentifiers
     /// <summary>All 144 RPIs of every key, key by key (a key's slots past its rolling period are never matched).</summary>
     public ReadOnlySpan<RollingProximityIdentifier> Identifiers => _identifiers;
 
-    public static PublishedIdentifiers Derive(IReadOnlyList<ExportedKey> keys)
+    /// <summary>
+    /// An index over <see cref="Identifiers"/> (positions are candidate indexes), when derived with one: then a
+    /// log with fewer distinct RPIs than there are identifiers is matched by looking its RPIs up here instead
+    /// (<see cref="ExposureMatcher.Match(PublishedIdentifiers, SightingLog)"/>).
+    /// </summary>
+    public SightingIndex? Index { get; }
+
+    /// <param name="keys">The keys of one export.</param>
+    /// <param name="indexed">
+    /// Also index the identifiers: worth it when many logs are matched against the same keys and most are small
+    /// (a simulated city after each download: a phone's log is read only for the published senders, a few dozen
+    /// RPIs against tens of thousands of identifiers). A phone matching its own full log once does without.
+    /// </param>
+    public static PublishedIdentifiers Derive(IReadOnlyList<ExportedKey> keys, bool indexed = false)
     {
+        ArgumentNullException.ThrowIfNull(keys);
         var identifiers = new RollingProximityIdentifier[keys.Count * IntervalNumber.PerDay];
         Derive(keys, 0, keys.Count, identifiers);
-        return new PublishedIdentifiers(keys, identifiers);
+        return new PublishedIdentifiers(keys, identifiers, indexed ? SightingIndex.Build(identifiers) : null);
     }
 
     /// <summary>Derives keys <c>[first, first + count)</c> into <paramref name="destination"/> (144 per key).</summary>

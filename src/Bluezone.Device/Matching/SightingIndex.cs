@@ -143,6 +143,28 @@ public sealed class SightingIndex
     }
 
     /// <summary>
+    /// Appends (position, <paramref name="group"/>) for every position holding <paramref name="identifier"/>:
+    /// the look-up of <see cref="SightingLog.FindIn"/>, where this index holds the candidates and a log's RPI is
+    /// the question. Returns the number appended.
+    /// </summary>
+    public int FindEach(RollingProximityIdentifier identifier, int group, List<SightingMatch> matches)
+    {
+        ArgumentNullException.ThrowIfNull(matches);
+        if (!MayContain(identifier.High, identifier.Low))
+        {
+            return 0;
+        }
+
+        var (first, count) = EqualRange(identifier.High, identifier.Low);
+        for (var i = first; i < first + count; i++)
+        {
+            matches.Add(new SightingMatch(_positions[i], group));
+        }
+
+        return count;
+    }
+
+    /// <summary>
     /// Looks up every candidate; for each one heard, appends (candidate index, position) to
     /// <paramref name="matches"/>. Returns the number appended.
     /// </summary>
@@ -222,14 +244,31 @@ public sealed class SightingIndex
     /// <summary>Exact look-up of a candidate that passed the filter; appends its matches.</summary>
     private int Report(int candidateIndex, ulong high, ulong low, List<SightingMatch> matches)
     {
-        var found = 0;
-        for (var i = Locate(high, low); i >= 0 && i < _high.Length && _high[i] == high && _low[i] == low; i++)
+        var (first, count) = EqualRange(high, low);
+        for (var i = first; i < first + count; i++)
         {
             matches.Add(new SightingMatch(candidateIndex, _positions[i]));
-            found++;
         }
 
-        return found;
+        return count;
+    }
+
+    /// <summary>The sorted entries equal to (high, low): the first one's index and how many (0 when none).</summary>
+    private (int First, int Count) EqualRange(ulong high, ulong low)
+    {
+        var first = Locate(high, low);
+        if (first < 0)
+        {
+            return (0, 0);
+        }
+
+        var end = first + 1;
+        while (end < _high.Length && _high[end] == high && _low[end] == low)
+        {
+            end++;
+        }
+
+        return (first, end - first);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -83,6 +83,26 @@ public sealed class SightingLog
         }
     }
 
+    /// <summary>
+    /// The other way round from <see cref="SightingIndex.FindAll(ReadOnlySpan{RollingProximityIdentifier}, List{SightingMatch})"/>
+    /// on <see cref="Index"/>: looks every distinct RPI of this log up in <paramref name="candidates"/> (an index
+    /// over the candidate identifiers) and fills <paramref name="matches"/> with the same (candidate index, group)
+    /// pairs, in candidate order.
+    /// </summary>
+    public void FindIn(SightingIndex candidates, List<SightingMatch> matches)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentNullException.ThrowIfNull(matches);
+        matches.Clear();
+        for (var group = 0; group < DistinctIdentifiers; group++)
+        {
+            candidates.FindEach(_instances[_groupStart[group]].Rpi, group, matches);
+        }
+
+        // Each candidate is one identifier, so it matches at most one group: the order by candidate is total.
+        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(matches).Sort(static (a, b) => a.CandidateIndex.CompareTo(b.CandidateIndex));
+    }
+
     /// <summary>The scan instances of the <paramref name="group"/>-th distinct RPI, oldest first.</summary>
     public ReadOnlySpan<ScanInstance> Group(int group) => _instances.AsSpan(_groupStart[group], _groupStart[group + 1] - _groupStart[group]);
 }

@@ -68,45 +68,85 @@ public static class RollingProximityIdentifierGenerator
     /// </remarks>
     public static void EncryptMetadata(ReadOnlySpan<byte> aemk, ReadOnlySpan<RollingProximityIdentifier> rpis, AdvertisementMetadata metadata, Span<AssociatedEncryptedMetadata> destination)
     {
-        if (aemk.Length != KeyLength)
-        {
-            ThrowHelper.ThrowArgument(nameof(aemk), $"Expected a {KeyLength}-byte key, got {aemk.Length} bytes.");
-        }
-
         if (destination.Length != rpis.Length)
         {
             ThrowHelper.ThrowArgument(nameof(destination), $"Expected room for {rpis.Length} AEMs, got {destination.Length}.");
         }
 
-        var blocks = new byte[rpis.Length * RollingProximityIdentifier.Length];
+        var keystreams = Keystreams(aemk, rpis);
         try
         {
-            for (var i = 0; i < rpis.Length; i++)
-            {
-                rpis[i].WriteTo(blocks.AsSpan(i * RollingProximityIdentifier.Length));
-            }
-
-            using (var aes = PlatformAes.Create())
-            {
-                aes.SetKey(aemk);
-                aes.EncryptEcb(blocks, blocks, PaddingMode.None);
-            }
-
             Span<byte> aem = stackalloc byte[AssociatedEncryptedMetadata.Length];
             for (var i = 0; i < rpis.Length; i++)
             {
                 metadata.WriteTo(aem);
-                for (var j = 0; j < aem.Length; j++)
-                {
-                    aem[j] ^= blocks[(i * RollingProximityIdentifier.Length) + j];
-                }
-
+                Xor(aem, keystreams, i);
                 destination[i] = AssociatedEncryptedMetadata.FromBytes(aem);
             }
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(blocks);
+            CryptographicOperations.ZeroMemory(keystreams);
+        }
+    }
+
+    /// <summary>
+    /// destination[i] = the metadata that aems[i] carries, sent with rpis[i] under one key's AEMK, as
+    /// <see cref="KeySchedule.DecryptMetadata"/>: the scan instances of a matched key take one cipher set-up and
+    /// one native call, not one each (a household contact's key is seen in hundreds of scans a day).
+    /// </summary>
+    public static void DecryptMetadata(ReadOnlySpan<byte> aemk, ReadOnlySpan<RollingProximityIdentifier> rpis, ReadOnlySpan<AssociatedEncryptedMetadata> aems, Span<AdvertisementMetadata> destination)
+    {
+        if (aems.Length != rpis.Length || destination.Length != rpis.Length)
+        {
+            ThrowHelper.ThrowArgument(nameof(destination), $"Expected one AEM and room for one metadata per RPI ({rpis.Length}), got {aems.Length} and {destination.Length}.");
+        }
+
+        var keystreams = Keystreams(aemk, rpis);
+        try
+        {
+            Span<byte> plain = stackalloc byte[AssociatedEncryptedMetadata.Length];
+            for (var i = 0; i < rpis.Length; i++)
+            {
+                aems[i].WriteTo(plain);
+                Xor(plain, keystreams, i);
+                destination[i] = AdvertisementMetadata.Decode(plain);
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(keystreams);
+        }
+    }
+
+    /// <summary>
+    /// The first CTR keystream block of each RPI, AES(AEMK, RPI), concatenated: four bytes of CTR use only that
+    /// block, so all of them are one ECB encryption of the RPIs.
+    /// </summary>
+    private static byte[] Keystreams(ReadOnlySpan<byte> aemk, ReadOnlySpan<RollingProximityIdentifier> rpis)
+    {
+        if (aemk.Length != KeyLength)
+        {
+            ThrowHelper.ThrowArgument(nameof(aemk), $"Expected a {KeyLength}-byte key, got {aemk.Length} bytes.");
+        }
+
+        var blocks = new byte[rpis.Length * RollingProximityIdentifier.Length];
+        for (var i = 0; i < rpis.Length; i++)
+        {
+            rpis[i].WriteTo(blocks.AsSpan(i * RollingProximityIdentifier.Length));
+        }
+
+        using var aes = PlatformAes.Create();
+        aes.SetKey(aemk);
+        aes.EncryptEcb(blocks, blocks, PaddingMode.None);
+        return blocks;
+    }
+
+    private static void Xor(Span<byte> metadata, byte[] keystreams, int index)
+    {
+        for (var j = 0; j < metadata.Length; j++)
+        {
+            metadata[j] ^= keystreams[(index * RollingProximityIdentifier.Length) + j];
         }
     }
 

@@ -149,6 +149,32 @@ public sealed class ExposureMatcherTests
     }
 
     [Fact]
+    public void Looking_a_small_logs_rpis_up_in_indexed_keys_gives_the_same_windows()
+    {
+        var keys = Enumerable.Range(0, 300).Select(_ => MatchingScenario.NewKey()).ToList();
+        keys.Add(keys[42]); // listed twice: both listings are matched, whichever side is looked up
+        int[] heard = [0, 42, 143, 299];
+
+        // 0 and 200 noise RPIs: fewer distinct RPIs than the 43,344 identifiers, so the log's RPIs are looked up
+        // in the keys' index; 60,000: more, so the identifiers are looked up in the log's index as before.
+        foreach (var noise in new[] { 0, 200, 60_000 })
+        {
+            var scenario = new MatchingScenario().Noise(noise, seed: 4);
+            foreach (var k in heard)
+            {
+                scenario.Hear(keys[k], Noon.AddMinutes(k), TimeSpan.FromMinutes(16), Scan, attenuation: (byte)(55 + (k % 7)));
+            }
+
+            var log = SightingLog.Build(scenario.Log);
+            var plain = new ExposureMatcher().Match(PublishedIdentifiers.Derive(keys), log);
+            var indexed = new ExposureMatcher().Match(PublishedIdentifiers.Derive(keys, indexed: true), log);
+            Assert.Equal([0, 42, 143, 299, 300], plain.Select(w => w.KeyIndex).Distinct());
+            Assert.Equal(plain.Select(w => (w.KeyIndex, w.Start)), indexed.Select(w => (w.KeyIndex, w.Start)));
+            Assert.Equal(plain.SelectMany(w => w.ScanInstances), indexed.SelectMany(w => w.ScanInstances));
+        }
+    }
+
+    [Fact]
     public void A_key_of_another_implementations_export_is_found_among_its_200()
     {
         var export = ExportArchive.Read(File.ReadAllBytes(SharedData.PathOf("gaen/sample-export.bin")));

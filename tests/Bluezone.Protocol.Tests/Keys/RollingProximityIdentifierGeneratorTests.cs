@@ -60,6 +60,26 @@ public sealed class RollingProximityIdentifierGeneratorTests
         Assert.Throws<ArgumentException>(() => RollingProximityIdentifierGenerator.EncryptMetadata(new byte[15], rpis, metadata, aems));
     }
 
+    [Fact]
+    public void Batch_decryption_gives_each_sightings_metadata_as_one_at_a_time()
+    {
+        var random = new Random(7);
+        var aemk = new byte[16];
+        random.NextBytes(aemk);
+        var rpis = Enumerable.Range(0, 300).Select(_ => new RollingProximityIdentifier((ulong)random.NextInt64(), (ulong)random.NextInt64())).ToArray();
+
+        // Random AEMs: other senders' metadata, replays, garbage: each decrypts to whatever it decrypts to alone.
+        var aems = rpis.Select(_ => new AssociatedEncryptedMetadata((uint)random.Next())).ToArray();
+        var metadata = new AdvertisementMetadata[rpis.Length];
+
+        RollingProximityIdentifierGenerator.DecryptMetadata(aemk, rpis, aems, metadata);
+
+        Assert.Equal(rpis.Select((rpi, i) => KeySchedule.DecryptMetadata(aemk, rpi, aems[i])), metadata);
+        Assert.Throws<ArgumentException>(() => RollingProximityIdentifierGenerator.DecryptMetadata(aemk, rpis, aems.AsSpan(1), metadata));
+        Assert.Throws<ArgumentException>(() => RollingProximityIdentifierGenerator.DecryptMetadata(aemk, rpis, aems, new AdvertisementMetadata[3]));
+        Assert.Throws<ArgumentException>(() => RollingProximityIdentifierGenerator.DecryptMetadata(new byte[15], rpis, aems, metadata));
+    }
+
     [Theory]
     [MemberData(nameof(Sha256Engines))]
     public void Derived_keys_match_the_specification_vectors(int engineNumber)
