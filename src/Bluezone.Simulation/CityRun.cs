@@ -580,10 +580,12 @@ internal sealed partial class CityRun
                 onset = null;
             }
 
+            var uploadStarted = _profile.Start();
             var code = await exchange.Server.IssueCodeAsync(person, today, onset, cancellationToken);
             var reporting = new ReportUploads(exchange.Api, phone.Store, new ExposureWarnings(phone.Store), phone.Clock);
             var consent = await reporting.PrepareConfirmedAsync(code, cancellationToken);
             var outcome = await reporting.UploadConfirmedAsync(consent, cancellationToken);
+            _profile.AddConfirmedUpload(uploadStarted);
             if (outcome.Accepted)
             {
                 // The confirmation time is when the result came back, not when the code was entered at the sync.
@@ -705,8 +707,10 @@ internal sealed partial class CityRun
             var phone = _phones[person]!;
             phone.Clock.Set(now);
             var reporting = new ReportUploads(exchange.Api, phone.Store, new ExposureWarnings(phone.Store), phone.Clock);
+            var uploadStarted = _profile.Start();
             var consent = reporting.PrepareRecursive();
             var outcome = await reporting.UploadRecursiveAsync(consent, cancellationToken);
+            _profile.AddRecursiveUpload(uploadStarted);
             if (outcome.Accepted)
             {
                 _detections.Uploaded(person, UploadedKeys(phone, consent), ReportType.Recursive, now);

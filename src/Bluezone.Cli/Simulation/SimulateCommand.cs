@@ -90,6 +90,9 @@ internal static class SimulateCommand
             error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  per phone-day: pump and hear {seconds[RunPhase.PumpAndHear] * 1000 / profile.PhoneDays:F2} ms wall; thread time in Pump {profile.DevicePumpSeconds * 1000 / profile.PhoneDays:F2} ms, in delivering adverts {profile.HearSeconds * 1000 / profile.PhoneDays:F2} ms"));
         }
 
+        var (confirmed, confirmedSeconds) = profile.ConfirmedUploads;
+        var (recursive, recursiveSeconds) = profile.RecursiveUploads;
+        error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  server exchange: {confirmed:N0} F0 uploads (code, verification, upload) {(confirmed > 0 ? confirmedSeconds * 1000 / confirmed : 0):F1} ms each; {recursive:N0} recursive uploads {(recursive > 0 ? recursiveSeconds * 1000 / recursive : 0):F1} ms each; publishing and downloading {seconds[RunPhase.ServerExchange] - confirmedSeconds - recursiveSeconds:F1} s"));
         error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  phones checked against new exports: {profile.PhoneChecks:N0}; matched in full (had heard a published RPI): {profile.PhoneMatches:N0}"));
         error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  largest managed heap at a day's end: {profile.PeakHeapBytes / 1048576.0:N0} MiB; garbage collections (gen 0/1/2): {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalSeconds:F1} s; allocated {GC.GetTotalAllocatedBytes() / 1073741824.0:F1} GiB"));
         {

@@ -35,13 +35,38 @@ public sealed class RunProfile
     /// <summary>The largest managed heap seen at the end of a day (after the day's garbage, before a collection).</summary>
     public long PeakHeapBytes { get; private set; }
 
+    /// <summary>
+    /// Confirmed (F0) uploads tried and the wall seconds they took from the authority's code to the server's
+    /// answer (part of <see cref="RunPhase.ServerExchange"/>).
+    /// </summary>
+    public (long Count, double Seconds) ConfirmedUploads => (_confirmedUploads, (double)_confirmedTicks / Stopwatch.Frequency);
+
+    /// <summary>Recursive uploads tried and the wall seconds they took (part of <see cref="RunPhase.ServerExchange"/>).</summary>
+    public (long Count, double Seconds) RecursiveUploads => (_recursiveUploads, (double)_recursiveTicks / Stopwatch.Frequency);
+
     private long _pumpTicks;
     private long _hearTicks;
+    private long _confirmedUploads;
+    private long _confirmedTicks;
+    private long _recursiveUploads;
+    private long _recursiveTicks;
 
     internal void AddLane(long pumpTicks, long hearTicks)
     {
         _pumpTicks += pumpTicks;
         _hearTicks += hearTicks;
+    }
+
+    internal void AddConfirmedUpload(long started)
+    {
+        _confirmedUploads++;
+        _confirmedTicks += Stopwatch.GetTimestamp() - started;
+    }
+
+    internal void AddRecursiveUpload(long started)
+    {
+        _recursiveUploads++;
+        _recursiveTicks += Stopwatch.GetTimestamp() - started;
     }
 
     internal void SampleHeap() => PeakHeapBytes = Math.Max(PeakHeapBytes, GC.GetTotalMemory(false));
@@ -63,6 +88,10 @@ public sealed class RunProfile
         PhoneMatches += other.PhoneMatches;
         _pumpTicks += other._pumpTicks;
         _hearTicks += other._hearTicks;
+        _confirmedUploads += other._confirmedUploads;
+        _confirmedTicks += other._confirmedTicks;
+        _recursiveUploads += other._recursiveUploads;
+        _recursiveTicks += other._recursiveTicks;
         PeakHeapBytes = Math.Max(PeakHeapBytes, other.PeakHeapBytes);
     }
 }
