@@ -20,6 +20,14 @@ public sealed class SightingOptions
     public bool CloseScanWhenScanningStops { get; set; } = true;
 
     /// <summary>
+    /// Whether to keep the "scan around" screen's view of who was heard in the last 60 s
+    /// (<see cref="BluezoneDevice.Live"/>). On by default. Nothing else reads it — the contact log, encounters
+    /// and history are the same without it — so a phone whose screen is never shown (each phone of a simulated
+    /// city) goes without and saves an update per sender heard.
+    /// </summary>
+    public bool LiveView { get; set; } = true;
+
+    /// <summary>
     /// Continuous scanning (the "scan around" screen) is cut into scans of at most this length. It must
     /// not exceed 60 s: non-Bluezone addresses are deduplicated within a scan and forgotten after it.
     /// </summary>

@@ -28,6 +28,7 @@ public sealed class SightingProcessor
     private readonly DeviceCountEpisodes _others = new(EncounterKind.OtherDevice);
     private readonly DeviceCountEpisodes _closeOthers = new(EncounterKind.OtherCloseDevice);
     private readonly LiveView _live;
+    private readonly bool _liveView;
     private readonly long _scanGapMs;
     private readonly long _maxScanMs;
 
@@ -92,6 +93,8 @@ public sealed class SightingProcessor
         _ownCalibration = ownCalibration;
         _linker = new EncounterLinker(encounterOptions, proximity);
         _live = new LiveView(proximity);
+        _liveView = _options.LiveView;
+        _liveForgottenMs = NoLiveView(_liveView);
         _scanGapMs = (long)_options.ScanGap.TotalMilliseconds;
         _maxScanMs = (long)_options.MaxScanDuration.TotalMilliseconds;
         _defaultSenderTxPowerDbm = _options.DefaultSenderTxPowerDbm;
@@ -270,9 +273,18 @@ public sealed class SightingProcessor
 
         // The live view keeps an address's newest sighting (the last of equal times): between two forgets,
         // showing a run's newest sighting alone leaves it as showing each sighting in turn.
-        _live.Observe(address, newestMs, _lastIsBluezone, newestAttenuation);
-        _liveExpiryDueMs = Math.Min(_liveExpiryDueMs, newestMs + LiveView.WindowMs);
+        if (_liveView)
+        {
+            _live.Observe(address, newestMs, _lastIsBluezone, newestAttenuation);
+            _liveExpiryDueMs = Math.Min(_liveExpiryDueMs, newestMs + LiveView.WindowMs);
+        }
     }
+
+    /// <summary>
+    /// The live view's last forget to start from: a time so far ahead when there is no live view that a
+    /// sighting never falls a second after it, so IngestRun never stops to update a view nobody keeps.
+    /// </summary>
+    private static long NoLiveView(bool liveView) => liveView ? 0 : long.MaxValue / 2;
 
     /// <summary>
     /// When the next sighting needs more than adding up: the open scan's longest end, or the live view's next
@@ -457,7 +469,9 @@ public sealed class SightingProcessor
         }
     }
 
-    public LiveSnapshot Live(DateTimeOffset now) => _live.Snapshot(now);
+    /// <exception cref="InvalidOperationException">The live view is off (<see cref="SightingOptions.LiveView"/>).</exception>
+    public LiveSnapshot Live(DateTimeOffset now) =>
+        _liveView ? _live.Snapshot(now) : throw new InvalidOperationException("This device keeps no live view (SightingOptions.LiveView is off).");
 
     /// <summary>Forgets everything held in memory (after a wipe of the store).</summary>
     public void Reset()

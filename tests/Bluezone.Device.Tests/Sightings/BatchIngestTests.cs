@@ -70,6 +70,30 @@ public sealed class BatchIngestTests
         Assert.Equal(oneByOne.Log.Encounters, columns.Log.Encounters);
     }
 
+    [Theory]
+    [InlineData(6, 12)]
+    [InlineData(7, 60)]
+    public void Without_the_live_view_the_same_scans_and_encounters_are_recorded(int seed, int senders)
+    {
+        var withView = new Run();
+        var without = new Run(liveView: false);
+        foreach (var batch in RandomBatches(seed, senders))
+        {
+            IngestAsColumns(withView.Processor, batch);
+            IngestAsColumns(without.Processor, batch);
+            Assert.Equal(withView.Processor.ScanCloseDue, without.Processor.ScanCloseDue);
+        }
+
+        withView.Processor.Complete();
+        without.Processor.Complete();
+
+        Assert.True(withView.Log.Scans.Count > 50, $"{withView.Log.Scans.Count} scans");
+        Assert.Equal(withView.Log.Scans, without.Log.Scans);
+        Assert.Equal(withView.Log.Instances, without.Log.Instances);
+        Assert.Equal(withView.Log.Encounters, without.Log.Encounters);
+        Assert.Throws<InvalidOperationException>(() => without.Processor.Live(Start));
+    }
+
     [Fact]
     public void Columns_that_do_not_match_or_times_out_of_range_are_refused_and_change_nothing()
     {
@@ -247,7 +271,7 @@ public sealed class BatchIngestTests
 
     private sealed class Run
     {
-        public Run() => Processor = new SightingProcessor(Log, CalibrationTable.Defaults.Global);
+        public Run(bool liveView = true) => Processor = new SightingProcessor(Log, CalibrationTable.Defaults.Global, new SightingOptions { LiveView = liveView });
 
         public RecordedScans Log { get; } = new();
 
