@@ -6,11 +6,25 @@ namespace Bluezone.Device.Radio;
 /// </summary>
 public sealed class InMemoryRadio : IRadio
 {
+    private readonly bool _reusePayloadBuffer;
     private byte[]? _payload;
+    private byte[]? _buffer;
+    private int _payloadLength;
     private IAdvertisementReceiver? _receiver;
 
+    public InMemoryRadio()
+    {
+    }
+
+    /// <param name="reusePayloadBuffer">
+    /// Write each new payload into the same buffer instead of a new array, so what <see cref="Payload"/> gave
+    /// changes at the next <see cref="StartAdvertising"/>. For a host that reads the payload only while it hands
+    /// it over (the simulator, whose phones rotate millions of times), never for one that keeps it.
+    /// </param>
+    public InMemoryRadio(bool reusePayloadBuffer) => _reusePayloadBuffer = reusePayloadBuffer;
+
     /// <summary>The payload being broadcast now, or null when advertising is stopped.</summary>
-    public ReadOnlyMemory<byte>? Payload => _payload;
+    public ReadOnlyMemory<byte>? Payload => _payload is null ? (ReadOnlyMemory<byte>?)null : _payload.AsMemory(0, _payloadLength);
 
     public BluetoothAddress? Address { get; private set; }
 
@@ -33,7 +47,18 @@ public sealed class InMemoryRadio : IRadio
             throw new ArgumentException("A legacy advertisement carries 1–31 bytes.", nameof(payload));
         }
 
-        _payload = payload.ToArray();
+        if (_reusePayloadBuffer)
+        {
+            _buffer ??= new byte[31];
+            payload.CopyTo(_buffer);
+            _payload = _buffer;
+        }
+        else
+        {
+            _payload = payload.ToArray();
+        }
+
+        _payloadLength = payload.Length;
         Address = address;
         AdvertisingInterval = interval;
         AdvertisingChanges++;

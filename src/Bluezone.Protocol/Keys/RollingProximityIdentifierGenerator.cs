@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using Bluezone.Protocol.Internal;
 using Bluezone.Protocol.Keys.Internal;
@@ -73,9 +74,11 @@ public static class RollingProximityIdentifierGenerator
             ThrowHelper.ThrowArgument(nameof(destination), $"Expected room for {rpis.Length} AEMs, got {destination.Length}.");
         }
 
-        var keystreams = Keystreams(aemk, rpis);
+        byte[]? rented = null;
+        var keystreams = KeystreamBuffer(rpis.Length, stackalloc byte[StackKeystreams], ref rented);
         try
         {
+            Keystreams(aemk, rpis, keystreams);
             Span<byte> aem = stackalloc byte[AssociatedEncryptedMetadata.Length];
             for (var i = 0; i < rpis.Length; i++)
             {
@@ -86,7 +89,7 @@ public static class RollingProximityIdentifierGenerator
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(keystreams);
+            Release(keystreams, rented);
         }
     }
 
@@ -102,9 +105,11 @@ public static class RollingProximityIdentifierGenerator
             ThrowHelper.ThrowArgument(nameof(destination), $"Expected one AEM and room for one metadata per RPI ({rpis.Length}), got {aems.Length} and {destination.Length}.");
         }
 
-        var keystreams = Keystreams(aemk, rpis);
+        byte[]? rented = null;
+        var keystreams = KeystreamBuffer(rpis.Length, stackalloc byte[StackKeystreams], ref rented);
         try
         {
+            Keystreams(aemk, rpis, keystreams);
             Span<byte> plain = stackalloc byte[AssociatedEncryptedMetadata.Length];
             for (var i = 0; i < rpis.Length; i++)
             {
@@ -115,34 +120,61 @@ public static class RollingProximityIdentifierGenerator
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(keystreams);
+            Release(keystreams, rented);
+        }
+    }
+
+    /// <summary>A day's keystreams (144 blocks) fit on the stack; more are rented.</summary>
+    private const int StackKeystreams = IntervalNumber.PerDay * RollingProximityIdentifier.Length;
+
+    /// <summary>
+    /// Room for the keystreams of <paramref name="count"/> RPIs: <paramref name="stack"/> when they fit (a phone
+    /// derives a day of AEMs at each new key, a simulated city hundreds of thousands of times), else a rented array.
+    /// </summary>
+    private static Span<byte> KeystreamBuffer(int count, Span<byte> stack, ref byte[]? rented)
+    {
+        var length = count * RollingProximityIdentifier.Length;
+        if (length <= stack.Length)
+        {
+            return stack[..length];
+        }
+
+        rented = ArrayPool<byte>.Shared.Rent(length);
+        return rented.AsSpan(0, length);
+    }
+
+    /// <summary>Keystreams are secret-derived: wiped before the buffer is left or returned.</summary>
+    private static void Release(Span<byte> keystreams, byte[]? rented)
+    {
+        CryptographicOperations.ZeroMemory(keystreams);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 
     /// <summary>
-    /// The first CTR keystream block of each RPI, AES(AEMK, RPI), concatenated: four bytes of CTR use only that
-    /// block, so all of them are one ECB encryption of the RPIs.
+    /// The first CTR keystream block of each RPI, AES(AEMK, RPI), into <paramref name="destination"/>: four bytes
+    /// of CTR use only that block, so all of them are one ECB encryption of the RPIs.
     /// </summary>
-    private static byte[] Keystreams(ReadOnlySpan<byte> aemk, ReadOnlySpan<RollingProximityIdentifier> rpis)
+    private static void Keystreams(ReadOnlySpan<byte> aemk, ReadOnlySpan<RollingProximityIdentifier> rpis, Span<byte> destination)
     {
         if (aemk.Length != KeyLength)
         {
             ThrowHelper.ThrowArgument(nameof(aemk), $"Expected a {KeyLength}-byte key, got {aemk.Length} bytes.");
         }
 
-        var blocks = new byte[rpis.Length * RollingProximityIdentifier.Length];
         for (var i = 0; i < rpis.Length; i++)
         {
-            rpis[i].WriteTo(blocks.AsSpan(i * RollingProximityIdentifier.Length));
+            rpis[i].WriteTo(destination[(i * RollingProximityIdentifier.Length)..]);
         }
 
         using var aes = PlatformAes.Create();
         aes.SetKey(aemk);
-        aes.EncryptEcb(blocks, blocks, PaddingMode.None);
-        return blocks;
+        aes.EncryptEcb(destination, destination, PaddingMode.None);
     }
 
-    private static void Xor(Span<byte> metadata, byte[] keystreams, int index)
+    private static void Xor(Span<byte> metadata, ReadOnlySpan<byte> keystreams, int index)
     {
         for (var j = 0; j < metadata.Length; j++)
         {

@@ -22,7 +22,7 @@ internal sealed class SimulatedPhone : IDisposable
         Clock = clock;
         Store = new InMemoryDeviceStore(codebook);
         _secrets = new SimulationSecrets((int)Draw.Hash(seed, (long)Purpose.Secrets, person));
-        Radio = new InMemoryRadio();
+        Radio = new InMemoryRadio(reusePayloadBuffer: true); // read only while a scan hears it (CityRun.Hear)
         // No live view: nobody looks at a simulated phone's scan screen (the log and history do not depend on it).
         Device = new BluezoneDevice(Radio, Store, clock, new DeviceOptions { Model = model.Name, Sightings = { LiveView = false } }, models.Table, new Random((int)Draw.Hash(seed, (long)Purpose.AdvertOffset, person)), _secrets);
     }

@@ -153,6 +153,24 @@ public sealed class OwnIdentityTests : IDisposable
         Assert.Equal(0UL, _radio.Address!.Value.Value >> 46); // non-resolvable private address
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_radio_that_reuses_its_payload_buffer_broadcasts_the_same_bytes(bool reuse)
+    {
+        var radio = new InMemoryRadio(reuse);
+        radio.StartAdvertising([1, 2, 3, 4], new BluetoothAddress(1), TimeSpan.FromMilliseconds(250));
+        var first = radio.Payload!.Value;
+        radio.StartAdvertising([9, 8, 7], new BluetoothAddress(2), TimeSpan.FromMilliseconds(250));
+
+        Assert.Equal([9, 8, 7], radio.Payload!.Value.ToArray());
+
+        // Only the copying radio leaves what it gave before as it was; the other says so in its contract.
+        Assert.Equal(reuse ? [9, 8, 7, 4] : [1, 2, 3, 4], first.ToArray());
+        radio.StopAdvertising();
+        Assert.Null(radio.Payload);
+    }
+
     [Fact]
     public void The_device_hears_other_phones_only_while_scanning_and_records_them()
     {
