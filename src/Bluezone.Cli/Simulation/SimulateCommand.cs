@@ -53,6 +53,13 @@ internal static class SimulateCommand
     private static int Run(ScenarioOptions options, DirectoryInfo output, TextWriter writer, TextWriter error, bool profile = false)
     {
         options.Validate();
+        if (options.Radio.CalibrationPath is { } calibration && !File.Exists(calibration))
+        {
+            // The run goes on (the device defaults are a documented model), but its radio differs from a run
+            // with the table, so the results do too: say so before hours of simulation, not only in metrics.json.
+            error.WriteLine($"warning: no calibration table at {Path.GetFullPath(calibration)}: every phone is the device default (rssi correction −4, tx −24 dBm). Run from the repository root, with ../shared beside it, or set radio.calibrationPath.");
+        }
+
         var progress = new ProgressBar(error);
         var result = CitySimulator.RunAsync(options, progress: progress.Report).GetAwaiter().GetResult();
         progress.Done();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bluezone.Tests;
 
 namespace Bluezone.Cli.Tests.Simulation;
 
@@ -21,6 +22,7 @@ public sealed class SimulateCommandTests : IDisposable
         Assert.Contains(run.ErrorLines, l => l.StartsWith("Profile (wall seconds, both runs;", StringComparison.Ordinal));
         Assert.Contains(run.ErrorLines, l => l.StartsWith("PumpAndHear", StringComparison.Ordinal));
         Assert.Contains(run.ErrorLines, l => l.StartsWith("per phone-day: pump and hear", StringComparison.Ordinal));
+        Assert.Contains(run.ErrorLines, l => l.StartsWith("server exchange: ", StringComparison.Ordinal) && l.Contains("recursive uploads", StringComparison.Ordinal));
         Assert.DoesNotContain("Profile", run.Output, StringComparison.Ordinal); // the summary table stays clean
     }
 
@@ -31,5 +33,25 @@ public sealed class SimulateCommandTests : IDisposable
 
         Assert.Equal(0, run.ExitCode);
         Assert.DoesNotContain(run.ErrorLines, l => l.StartsWith("Profile", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_missing_calibration_table_is_warned_about_and_the_run_uses_the_device_defaults()
+    {
+        var table = SharedData.PathOf("calibration/en-calibration-2020-06-13.csv");
+        var missing = Path.Combine(_directory, "no-such-table.csv");
+        string[] Warnings(string path, string name)
+        {
+            var scenario = Path.Combine(_directory, name + ".json");
+            File.WriteAllText(scenario, JsonSerializer.Serialize(new { radio = new { calibrationPath = path } }));
+            var run = CliRun.Of("simulate", "--scenario", scenario, "--people", "100", "--days", "1", "--out", Path.Combine(_directory, name));
+            Assert.Equal(0, run.ExitCode);
+            using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(_directory, name, "metrics.json")));
+            Assert.Equal(path == missing, metrics.RootElement.GetProperty("phoneModels").GetString()!.StartsWith("device defaults", StringComparison.Ordinal));
+            return [.. run.ErrorLines.Where(l => l.StartsWith("warning: no calibration table", StringComparison.Ordinal))];
+        }
+
+        Assert.Contains(missing, Assert.Single(Warnings(missing, "missing")), StringComparison.Ordinal);
+        Assert.Empty(Warnings(table, "found"));
     }
 }
