@@ -12,16 +12,12 @@ public sealed class InMemoryRadio : IRadio
     private int _payloadLength;
     private IAdvertisementReceiver? _receiver;
 
-    public InMemoryRadio()
-    {
-    }
-
     /// <param name="reusePayloadBuffer">
     /// Write each new payload into the same buffer instead of a new array, so what <see cref="Payload"/> gave
     /// changes at the next <see cref="StartAdvertising"/>. For a host that reads the payload only while it hands
     /// it over (the simulator, whose phones rotate millions of times), never for one that keeps it.
     /// </param>
-    public InMemoryRadio(bool reusePayloadBuffer) => _reusePayloadBuffer = reusePayloadBuffer;
+    public InMemoryRadio(bool reusePayloadBuffer = false) => _reusePayloadBuffer = reusePayloadBuffer;
 
     /// <summary>The payload being broadcast now, or null when advertising is stopped.</summary>
     public ReadOnlyMemory<byte>? Payload => _payload is null ? (ReadOnlyMemory<byte>?)null : _payload.AsMemory(0, _payloadLength);

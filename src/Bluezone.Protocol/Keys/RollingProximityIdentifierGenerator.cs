@@ -74,23 +74,17 @@ public static class RollingProximityIdentifierGenerator
             ThrowHelper.ThrowArgument(nameof(destination), $"Expected room for {rpis.Length} AEMs, got {destination.Length}.");
         }
 
-        byte[]? rented = null;
-        var keystreams = KeystreamBuffer(rpis.Length, stackalloc byte[StackKeystreams], ref rented);
-        try
+        var keystreams = rpis.Length <= StackKeystreams ? stackalloc byte[rpis.Length * AssociatedEncryptedMetadata.Length] : new byte[rpis.Length * AssociatedEncryptedMetadata.Length];
+        MetadataKeystreams(aemk, rpis, keystreams);
+        Span<byte> aem = stackalloc byte[AssociatedEncryptedMetadata.Length];
+        for (var i = 0; i < rpis.Length; i++)
         {
-            Keystreams(aemk, rpis, keystreams);
-            Span<byte> aem = stackalloc byte[AssociatedEncryptedMetadata.Length];
-            for (var i = 0; i < rpis.Length; i++)
-            {
-                metadata.WriteTo(aem);
-                Xor(aem, keystreams, i);
-                destination[i] = AssociatedEncryptedMetadata.FromBytes(aem);
-            }
+            metadata.WriteTo(aem);
+            Xor(aem, keystreams, i);
+            destination[i] = AssociatedEncryptedMetadata.FromBytes(aem);
         }
-        finally
-        {
-            Release(keystreams, rented);
-        }
+
+        CryptographicOperations.ZeroMemory(keystreams);
     }
 
     /// <summary>
@@ -105,80 +99,74 @@ public static class RollingProximityIdentifierGenerator
             ThrowHelper.ThrowArgument(nameof(destination), $"Expected one AEM and room for one metadata per RPI ({rpis.Length}), got {aems.Length} and {destination.Length}.");
         }
 
-        byte[]? rented = null;
-        var keystreams = KeystreamBuffer(rpis.Length, stackalloc byte[StackKeystreams], ref rented);
-        try
+        var keystreams = rpis.Length <= StackKeystreams ? stackalloc byte[rpis.Length * AssociatedEncryptedMetadata.Length] : new byte[rpis.Length * AssociatedEncryptedMetadata.Length];
+        MetadataKeystreams(aemk, rpis, keystreams);
+        Span<byte> plain = stackalloc byte[AssociatedEncryptedMetadata.Length];
+        for (var i = 0; i < rpis.Length; i++)
         {
-            Keystreams(aemk, rpis, keystreams);
-            Span<byte> plain = stackalloc byte[AssociatedEncryptedMetadata.Length];
-            for (var i = 0; i < rpis.Length; i++)
-            {
-                aems[i].WriteTo(plain);
-                Xor(plain, keystreams, i);
-                destination[i] = AdvertisementMetadata.Decode(plain);
-            }
-        }
-        finally
-        {
-            Release(keystreams, rented);
-        }
-    }
-
-    /// <summary>A day's keystreams (144 blocks) fit on the stack; more are rented.</summary>
-    private const int StackKeystreams = IntervalNumber.PerDay * RollingProximityIdentifier.Length;
-
-    /// <summary>
-    /// Room for the keystreams of <paramref name="count"/> RPIs: <paramref name="stack"/> when they fit (a phone
-    /// derives a day of AEMs at each new key, a simulated city hundreds of thousands of times), else a rented array.
-    /// </summary>
-    private static Span<byte> KeystreamBuffer(int count, Span<byte> stack, ref byte[]? rented)
-    {
-        var length = count * RollingProximityIdentifier.Length;
-        if (length <= stack.Length)
-        {
-            return stack[..length];
+            aems[i].WriteTo(plain);
+            Xor(plain, keystreams, i);
+            destination[i] = AdvertisementMetadata.Decode(plain);
         }
 
-        rented = ArrayPool<byte>.Shared.Rent(length);
-        return rented.AsSpan(0, length);
-    }
-
-    /// <summary>Keystreams are secret-derived: wiped before the buffer is left or returned.</summary>
-    private static void Release(Span<byte> keystreams, byte[]? rented)
-    {
         CryptographicOperations.ZeroMemory(keystreams);
-        if (rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
     }
 
+    /// <summary>Keystreams of this many RPIs (four bytes each) are kept on the stack; more go to the heap.</summary>
+    private const int StackKeystreams = 1024;
+
+    /// <summary>AES blocks of this many RPIs (a day's) are encrypted on the stack; more in a rented array.</summary>
+    private const int StackBlocks = IntervalNumber.PerDay;
+
     /// <summary>
-    /// The first CTR keystream block of each RPI, AES(AEMK, RPI), into <paramref name="destination"/>: four bytes
-    /// of CTR use only that block, so all of them are one ECB encryption of the RPIs.
+    /// The four bytes of CTR keystream that each RPI's metadata is XORed with, into <paramref name="destination"/>
+    /// (four bytes per RPI): the start of AES(AEMK, RPI), since four bytes of CTR use only the first block. So
+    /// encrypting and decrypting are the same XOR, and all the blocks are one ECB encryption of the RPIs — one
+    /// cipher set-up and one native call instead of one per RPI. The blocks are wiped before they are let go.
     /// </summary>
-    private static void Keystreams(ReadOnlySpan<byte> aemk, ReadOnlySpan<RollingProximityIdentifier> rpis, Span<byte> destination)
+    private static void MetadataKeystreams(ReadOnlySpan<byte> aemk, ReadOnlySpan<RollingProximityIdentifier> rpis, Span<byte> destination)
     {
         if (aemk.Length != KeyLength)
         {
             ThrowHelper.ThrowArgument(nameof(aemk), $"Expected a {KeyLength}-byte key, got {aemk.Length} bytes.");
         }
 
-        for (var i = 0; i < rpis.Length; i++)
+        var length = rpis.Length * RollingProximityIdentifier.Length;
+        byte[]? rented = null;
+        var blocks = rpis.Length <= StackBlocks ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
+        try
         {
-            rpis[i].WriteTo(destination[(i * RollingProximityIdentifier.Length)..]);
-        }
+            for (var i = 0; i < rpis.Length; i++)
+            {
+                rpis[i].WriteTo(blocks[(i * RollingProximityIdentifier.Length)..]);
+            }
 
-        using var aes = PlatformAes.Create();
-        aes.SetKey(aemk);
-        aes.EncryptEcb(destination, destination, PaddingMode.None);
+            using (var aes = PlatformAes.Create())
+            {
+                aes.SetKey(aemk);
+                aes.EncryptEcb(blocks, blocks, PaddingMode.None);
+            }
+
+            for (var i = 0; i < rpis.Length; i++)
+            {
+                blocks.Slice(i * RollingProximityIdentifier.Length, AssociatedEncryptedMetadata.Length).CopyTo(destination[(i * AssociatedEncryptedMetadata.Length)..]);
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(blocks);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     private static void Xor(Span<byte> metadata, ReadOnlySpan<byte> keystreams, int index)
     {
         for (var j = 0; j < metadata.Length; j++)
         {
-            metadata[j] ^= keystreams[(index * RollingProximityIdentifier.Length) + j];
+            metadata[j] ^= keystreams[(index * AssociatedEncryptedMetadata.Length) + j];
         }
     }
 

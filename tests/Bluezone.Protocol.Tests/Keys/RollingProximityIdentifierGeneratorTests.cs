@@ -60,13 +60,16 @@ public sealed class RollingProximityIdentifierGeneratorTests
         Assert.Throws<ArgumentException>(() => RollingProximityIdentifierGenerator.EncryptMetadata(new byte[15], rpis, metadata, aems));
     }
 
-    [Fact]
-    public void Batch_decryption_gives_each_sightings_metadata_as_one_at_a_time()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(300)] // more than a day's blocks: rented
+    [InlineData(1500)] // more keystreams than the stack holds
+    public void Batch_decryption_gives_each_sightings_metadata_as_one_at_a_time(int count)
     {
         var random = new Random(7);
         var aemk = new byte[16];
         random.NextBytes(aemk);
-        var rpis = Enumerable.Range(0, 300).Select(_ => new RollingProximityIdentifier((ulong)random.NextInt64(), (ulong)random.NextInt64())).ToArray();
+        var rpis = Enumerable.Range(0, count).Select(_ => new RollingProximityIdentifier((ulong)random.NextInt64(), (ulong)random.NextInt64())).ToArray();
 
         // Random AEMs: other senders' metadata, replays, garbage: each decrypts to whatever it decrypts to alone.
         var aems = rpis.Select(_ => new AssociatedEncryptedMetadata((uint)random.Next())).ToArray();
