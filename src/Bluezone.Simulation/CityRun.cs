@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Bluezone.Device.Matching;
 using Bluezone.Device.Storage;
@@ -585,7 +584,7 @@ internal sealed partial class CityRun
             var reporting = new ReportUploads(exchange.Api, phone.Store, new ExposureWarnings(phone.Store), phone.Clock);
             var consent = await reporting.PrepareConfirmedAsync(code, cancellationToken);
             var outcome = await reporting.UploadConfirmedAsync(consent, cancellationToken);
-            _profile.AddConfirmedUpload(uploadStarted);
+            _profile.ConfirmedUploads.Add(uploadStarted);
             if (outcome.Accepted)
             {
                 // The confirmation time is when the result came back, not when the code was entered at the sync.
@@ -619,27 +618,16 @@ internal sealed partial class CityRun
             }
         }
 
-        // Every identifier published in the new files, indexed once for the whole city: a phone that heard none
-        // of them cannot match anything, so it only records the files as processed (what its matching would
-        // leave behind) and skips building its sighting log (see docs/simulation.md, "Speed").
-        var published = new List<RollingProximityIdentifier>();
-        foreach (var file in files)
-        {
-            foreach (var identifier in file.Published.Identifiers)
-            {
-                published.Add(identifier);
-            }
-        }
-
-        var publishedIndex = SightingIndex.Build(CollectionsMarshal.AsSpan(published));
-
-        // The same in code space: the phones' logs hold most identifiers as (sender, slot), checked against the
-        // published keys' senders without decoding (InMemoryDeviceStore.HeardAnyOf).
+        // What a phone's log is checked and read for (see MatchPhone): the published keys' senders in code space
+        // (the phones' logs hold most identifiers as (sender, slot), checked without decoding), and the files'
+        // own identifier indexes for the few identifiers kept in full. A phone that heard none of them cannot
+        // match anything, so it only records the files as processed (what its matching would leave behind).
         var publishedSenders = new CodedSenders(files
             .SelectMany(f => f.Published.Keys)
             .Select(k => _codebook is not null && _codebook.TryFindSender(k.Key.KeyData, out var keyDay, out var sender) ? (keyDay, sender) : (0, -1))
             .Where(k => k.Item2 >= 0));
-        var publishedSources = new PublishedSources(publishedSenders, rpi => publishedIndex.TryFind(rpi, out _));
+        var published = new PublishedSources(publishedSenders, rpi => files.Any(f => f.Published.Index!.TryFind(rpi, out _)));
+
         // Each phone's check and matching touch only its own store: phones are matched in parallel, and their
         // new levels are then acted on in person order, so the outcome does not depend on the thread count.
         var phones = new List<int>();
@@ -656,11 +644,11 @@ internal sealed partial class CityRun
             0,
             phones.Count,
             new ParallelOptions { MaxDegreeOfParallelism = _lanes.Length },
-            () => (Heard: new List<RollingProximityIdentifier>(), Hits: new List<SightingMatch>()),
-            (i, _, buffers) =>
+            () => new List<RollingProximityIdentifier>(),
+            (i, _, uncoded) =>
             {
-                levels[i] = MatchPhone(_phones[phones[i]]!, files, publishedIndex, publishedSources, publishedSenders, exchange, now, buffers.Heard, buffers.Hits);
-                return buffers;
+                levels[i] = MatchPhone(_phones[phones[i]]!, files, published, exchange, now, uncoded);
+                return uncoded;
             },
             static _ => { });
 
@@ -710,7 +698,7 @@ internal sealed partial class CityRun
             var uploadStarted = _profile.Start();
             var consent = reporting.PrepareRecursive();
             var outcome = await reporting.UploadRecursiveAsync(consent, cancellationToken);
-            _profile.AddRecursiveUpload(uploadStarted);
+            _profile.RecursiveUploads.Add(uploadStarted);
             if (outcome.Accepted)
             {
                 _detections.Uploaded(person, UploadedKeys(phone, consent), ReportType.Recursive, now);
@@ -732,23 +720,19 @@ internal sealed partial class CityRun
     /// <remarks>
     /// The check may let through a phone that then matches nothing, never skip one that would match: a coded
     /// entry decodes to an RPI of its sender's key of that day or the day before, so a phone that heard a
-    /// published RPI as a code holds that sender on that day (<paramref name="publishedSenders"/>); identifiers
+    /// published RPI as a code holds that sender on that day (<see cref="PublishedSources.Senders"/>); identifiers
     /// kept in full are looked up as before. A phone that passes is matched on the part of its log that can be
-    /// of the published keys (<paramref name="publishedSources"/>), which gives the same windows as its whole log.
+    /// of the published keys (<paramref name="published"/>), which gives the same windows as its whole log.
     /// </remarks>
     private static WarningLevel? MatchPhone(
         SimulatedPhone phone,
         IReadOnlyList<DownloadedExport> files,
-        SightingIndex publishedIndex,
-        PublishedSources publishedSources,
-        CodedSenders publishedSenders,
+        PublishedSources published,
         ServerExchange exchange,
         DateTimeOffset now,
-        List<RollingProximityIdentifier> heard,
-        List<SightingMatch> hits)
+        List<RollingProximityIdentifier> uncoded)
     {
-        hits.Clear();
-        if (!phone.Store.HeardAnyOf(publishedSenders) && HitsAmongUncoded(phone, publishedIndex, heard, hits) == 0)
+        if (!phone.Store.HeardAnyOf(published.Senders) && !HeardAnyUncoded(phone, published, uncoded))
         {
             foreach (var file in files)
             {
@@ -761,17 +745,26 @@ internal sealed partial class CityRun
         SightingLog? log = null;
         foreach (var file in files)
         {
-            var windows = file.Published.Keys.Count == 0 ? [] : exchange.Matcher.Match(file.Published, log ??= SightingLog.BuildFromSorted(phone.Store.LoadScanInstancesByIdentifier(publishedSources)));
+            var windows = file.Published.Keys.Count == 0 ? [] : exchange.Matcher.Match(file.Published, log ??= SightingLog.BuildFromSorted(phone.Store.LoadScanInstancesByIdentifier(published)));
             ExportImport.Record(phone.Store, file.Name, windows, exchange.Configuration, now);
         }
 
         return ExposureWarnings.Compute(phone.Store).Level;
     }
 
-    private static int HitsAmongUncoded(SimulatedPhone phone, SightingIndex publishedIndex, List<RollingProximityIdentifier> heard, List<SightingMatch> hits)
+    /// <summary>Whether one of the identifiers the phone kept in full (not coded; rare) is a published one.</summary>
+    private static bool HeardAnyUncoded(SimulatedPhone phone, PublishedSources published, List<RollingProximityIdentifier> uncoded)
     {
-        phone.Store.CopyUncodedIdentifiers(heard);
-        return publishedIndex.FindAll(CollectionsMarshal.AsSpan(heard), hits);
+        phone.Store.CopyUncodedIdentifiers(uncoded);
+        foreach (var identifier in uncoded)
+        {
+            if (published.IsPublished(identifier))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The keys a consent covered (the simulator's record of whose key is whose; the server never learns it).</summary>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Bluezone.Simulation;
 using Bluezone.Simulation.Measures;
+using Bluezone.Simulation.Radio;
 using Bluezone.Simulation.Report;
 
 namespace Bluezone.Cli.Simulation;
@@ -57,7 +58,7 @@ internal static class SimulateCommand
         {
             // The run goes on (the device defaults are a documented model), but its radio differs from a run
             // with the table, so the results do too: say so before hours of simulation, not only in metrics.json.
-            error.WriteLine($"warning: no calibration table at {Path.GetFullPath(calibration)}: every phone is the device default (rssi correction −4, tx −24 dBm). Run from the repository root, with ../shared beside it, or set radio.calibrationPath.");
+            error.WriteLine($"warning: no calibration table at {Path.GetFullPath(calibration)}: the phones use the {PhoneModels.Defaults.Source}. Run from the repository root, with ../shared beside it, or set radio.calibrationPath.");
         }
 
         var progress = new ProgressBar(error);
@@ -97,9 +98,8 @@ internal static class SimulateCommand
             error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  per phone-day: pump and hear {seconds[RunPhase.PumpAndHear] * 1000 / profile.PhoneDays:F2} ms wall; thread time in Pump {profile.DevicePumpSeconds * 1000 / profile.PhoneDays:F2} ms, in delivering adverts {profile.HearSeconds * 1000 / profile.PhoneDays:F2} ms"));
         }
 
-        var (confirmed, confirmedSeconds) = profile.ConfirmedUploads;
-        var (recursive, recursiveSeconds) = profile.RecursiveUploads;
-        error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  server exchange: {confirmed:N0} F0 uploads (code, verification, upload) {(confirmed > 0 ? confirmedSeconds * 1000 / confirmed : 0):F1} ms each; {recursive:N0} recursive uploads {(recursive > 0 ? recursiveSeconds * 1000 / recursive : 0):F1} ms each; publishing and downloading {seconds[RunPhase.ServerExchange] - confirmedSeconds - recursiveSeconds:F1} s"));
+        var (confirmed, recursive) = (profile.ConfirmedUploads, profile.RecursiveUploads);
+        error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  server exchange: {confirmed.Count:N0} F0 uploads (code, verification, upload) {confirmed.MillisecondsEach:F1} ms each; {recursive.Count:N0} recursive uploads {recursive.MillisecondsEach:F1} ms each; publishing and downloading {seconds[RunPhase.ServerExchange] - confirmed.Seconds - recursive.Seconds:F1} s"));
         error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  phones checked against new exports: {profile.PhoneChecks:N0}; matched in full (had heard a published RPI): {profile.PhoneMatches:N0}"));
         error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  largest managed heap at a day's end: {profile.PeakHeapBytes / 1048576.0:N0} MiB; garbage collections (gen 0/1/2): {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalSeconds:F1} s; allocated {GC.GetTotalAllocatedBytes() / 1073741824.0:F1} GiB"));
         {

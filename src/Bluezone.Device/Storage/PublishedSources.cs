@@ -15,8 +15,10 @@ namespace Bluezone.Device.Storage;
 /// <param name="isPublished">Whether an identifier is one of the published keys' RPIs.</param>
 public sealed class PublishedSources(CodedSenders senders, Func<RollingProximityIdentifier, bool> isPublished)
 {
-    private readonly CodedSenders _senders = senders ?? throw new ArgumentNullException(nameof(senders));
     private readonly Func<RollingProximityIdentifier, bool> _isPublished = isPublished ?? throw new ArgumentNullException(nameof(isPublished));
+
+    /// <summary>The senders whose key of a day was published (what <see cref="InMemoryDeviceStore.HeardAnyOf"/> checks).</summary>
+    public CodedSenders Senders { get; } = senders ?? throw new ArgumentNullException(nameof(senders));
 
     /// <summary>
     /// Whether an entry coded on <paramref name="unixDay"/> from <paramref name="sender"/> may be of a published
@@ -24,7 +26,7 @@ public sealed class PublishedSources(CodedSenders senders, Func<RollingProximity
     /// after midnight).
     /// </summary>
     public bool HeardFrom(int unixDay, int sender) =>
-        _senders.Contains(unixDay, sender) || _senders.Contains(unixDay - 1, sender);
+        Senders.Contains(unixDay, sender) || Senders.Contains(unixDay - 1, sender);
 
     /// <summary>Whether an identifier kept in full is a published one.</summary>
     public bool IsPublished(RollingProximityIdentifier identifier) => _isPublished(identifier);

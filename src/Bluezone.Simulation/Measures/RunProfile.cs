@@ -36,37 +36,21 @@ public sealed class RunProfile
     public long PeakHeapBytes { get; private set; }
 
     /// <summary>
-    /// Confirmed (F0) uploads tried and the wall seconds they took from the authority's code to the server's
-    /// answer (part of <see cref="RunPhase.ServerExchange"/>).
+    /// Confirmed (F0) uploads tried and the wall time they took from the authority's code to the server's answer
+    /// (part of <see cref="RunPhase.ServerExchange"/>).
     /// </summary>
-    public (long Count, double Seconds) ConfirmedUploads => (_confirmedUploads, (double)_confirmedTicks / Stopwatch.Frequency);
+    public UploadTimes ConfirmedUploads { get; } = new();
 
-    /// <summary>Recursive uploads tried and the wall seconds they took (part of <see cref="RunPhase.ServerExchange"/>).</summary>
-    public (long Count, double Seconds) RecursiveUploads => (_recursiveUploads, (double)_recursiveTicks / Stopwatch.Frequency);
+    /// <summary>Recursive uploads tried and the wall time they took (part of <see cref="RunPhase.ServerExchange"/>).</summary>
+    public UploadTimes RecursiveUploads { get; } = new();
 
     private long _pumpTicks;
     private long _hearTicks;
-    private long _confirmedUploads;
-    private long _confirmedTicks;
-    private long _recursiveUploads;
-    private long _recursiveTicks;
 
     internal void AddLane(long pumpTicks, long hearTicks)
     {
         _pumpTicks += pumpTicks;
         _hearTicks += hearTicks;
-    }
-
-    internal void AddConfirmedUpload(long started)
-    {
-        _confirmedUploads++;
-        _confirmedTicks += Stopwatch.GetTimestamp() - started;
-    }
-
-    internal void AddRecursiveUpload(long started)
-    {
-        _recursiveUploads++;
-        _recursiveTicks += Stopwatch.GetTimestamp() - started;
     }
 
     internal void SampleHeap() => PeakHeapBytes = Math.Max(PeakHeapBytes, GC.GetTotalMemory(false));
@@ -88,11 +72,35 @@ public sealed class RunProfile
         PhoneMatches += other.PhoneMatches;
         _pumpTicks += other._pumpTicks;
         _hearTicks += other._hearTicks;
-        _confirmedUploads += other._confirmedUploads;
-        _confirmedTicks += other._confirmedTicks;
-        _recursiveUploads += other._recursiveUploads;
-        _recursiveTicks += other._recursiveTicks;
+        ConfirmedUploads.Add(other.ConfirmedUploads);
+        RecursiveUploads.Add(other.RecursiveUploads);
         PeakHeapBytes = Math.Max(PeakHeapBytes, other.PeakHeapBytes);
+    }
+}
+
+/// <summary>How many uploads of one kind a run made and the wall time they took.</summary>
+public sealed class UploadTimes
+{
+    private long _ticks;
+
+    public long Count { get; private set; }
+
+    public double Seconds => (double)_ticks / Stopwatch.Frequency;
+
+    /// <summary>Milliseconds per upload (0 when there was none).</summary>
+    public double MillisecondsEach => Count > 0 ? Seconds * 1000 / Count : 0;
+
+    /// <summary>One upload, from <paramref name="started"/> (a <see cref="Stopwatch"/> timestamp) to now.</summary>
+    internal void Add(long started)
+    {
+        Count++;
+        _ticks += Stopwatch.GetTimestamp() - started;
+    }
+
+    internal void Add(UploadTimes other)
+    {
+        Count += other.Count;
+        _ticks += other._ticks;
     }
 }
 
