@@ -374,17 +374,52 @@ internal sealed partial class CityRun
 
     private readonly List<int> _newlyInfected = [];
 
+    // This step's occupied places, split by whether someone there is infectious (see MeetAndInfect).
+    private readonly List<int> _quietPlaces = [];
+    private readonly List<int> _infectiousPlaces = [];
+
+    /// <summary>Places a thread takes at a time when meeting: most are homes of a few people.</summary>
+    private const int QuietPlacesPerTake = 64;
+
     private void MeetAndInfect(int step, int day)
     {
         _newlyInfected.Clear();
+        _quietPlaces.Clear();
+        _infectiousPlaces.Clear();
         foreach (var place in _occupied)
         {
-            if (!_someoneInfectious[place])
+            (_someoneInfectious[place] ? _infectiousPlaces : _quietPlaces).Add(place);
+        }
+
+        // Places where nobody is infectious only add to the truth, each pair to the list of its higher-numbered
+        // person, who is in that place alone this step: they are shared between threads (GroundTruth closes a
+        // day the same whatever order its pairs came in). Places with someone infectious infect in place order.
+        if (_lanes.Length == 1 || _quietPlaces.Count <= QuietPlacesPerTake)
+        {
+            foreach (var place in _quietPlaces)
             {
                 MeetWithoutInfection(place);
-                continue;
             }
+        }
+        else
+        {
+            var next = 0;
+            Parallel.For(0, _lanes.Length, new ParallelOptions { MaxDegreeOfParallelism = _lanes.Length }, _ =>
+            {
+                int first;
+                while ((first = Interlocked.Add(ref next, QuietPlacesPerTake) - QuietPlacesPerTake) < _quietPlaces.Count)
+                {
+                    var last = Math.Min(first + QuietPlacesPerTake, _quietPlaces.Count);
+                    for (var i = first; i < last; i++)
+                    {
+                        MeetWithoutInfection(_quietPlaces[i]);
+                    }
+                }
+            });
+        }
 
+        foreach (var place in _infectiousPlaces)
+        {
             for (var a = _placeHead[place]; a >= 0; a = _nextInPlace[a])
             {
                 for (var b = _nextInPlace[a]; b >= 0; b = _nextInPlace[b])

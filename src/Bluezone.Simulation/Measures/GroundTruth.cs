@@ -20,15 +20,16 @@ internal sealed class GroundTruth(int people, int days)
 
     private readonly int[] _todayCount = new int[people];
 
-    /// <summary>The people with pairs today (to close the day and to reset).</summary>
-    private readonly List<int> _owners = [];
-
     /// <summary>Each closed day's contacts, person by person (null for a day not closed yet).</summary>
     private readonly DayContacts?[] _days = new DayContacts?[days];
 
     public int Days => days;
 
     /// <summary><paramref name="a"/> and <paramref name="b"/> spent one step within radio range, at <paramref name="distance"/>.</summary>
+    /// <remarks>
+    /// Touches only the higher-numbered person's list: calls for pairs of different people may run on
+    /// different threads at once (the simulator meets places in parallel, and a person is in one place a step).
+    /// </remarks>
     public void Met(int a, int b, double distance, int minutes)
     {
         var (owner, other) = a > b ? (a, b) : (b, a);
@@ -44,11 +45,6 @@ internal sealed class GroundTruth(int people, int days)
             }
         }
 
-        if (count == 0)
-        {
-            _owners.Add(owner);
-        }
-
         if (contacts is null || count == contacts.Length)
         {
             Array.Resize(ref _today[owner], Math.Max(8, count * 2));
@@ -59,12 +55,15 @@ internal sealed class GroundTruth(int people, int days)
         _todayCount[owner] = count + 1;
     }
 
-    /// <summary>Closes a day: keeps its close and met pairs, returns each person's number of close contacts that day.</summary>
+    /// <summary>
+    /// Closes a day: keeps its close and met pairs, returns each person's number of close contacts that day.
+    /// Each person's contacts are sorted, so the day is the same in whatever order its pairs were met.
+    /// </summary>
     public int[] EndDay(int day)
     {
         var close = new int[people];
         var start = new int[people + 1];
-        foreach (var a in _owners)
+        for (var a = 0; a < people; a++)
         {
             foreach (var (b, minutes) in _today[a].AsSpan(0, _todayCount[a]))
             {
@@ -85,7 +84,7 @@ internal sealed class GroundTruth(int people, int days)
 
         var contacts = new int[start[people]];
         var next = start[..^1];
-        foreach (var a in _owners)
+        for (var a = 0; a < people; a++)
         {
             foreach (var (b, minutes) in _today[a].AsSpan(0, _todayCount[a]))
             {
@@ -103,7 +102,6 @@ internal sealed class GroundTruth(int people, int days)
         }
 
         _days[day] = new DayContacts(start, contacts);
-        _owners.Clear();
         return close;
     }
 
