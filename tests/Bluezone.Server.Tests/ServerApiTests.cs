@@ -687,6 +687,31 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
     }
 
     [Fact]
+    public async Task An_F0s_heard_tokens_are_stored_exactly_once_each_down_to_the_sign_bits()
+    {
+        // The extremes of both 64-bit halves (stored as signed integers), a token reported twice, and random ones.
+        byte[] Token(byte first, byte fill, byte ninth) { var t = Enumerable.Repeat(fill, 16).ToArray(); t[0] = first; t[8] = ninth; return t; }
+        var heard = new List<byte[]>
+        {
+            Token(0x00, 0x00, 0x00), Token(0xFF, 0xFF, 0xFF), Token(0x80, 0x00, 0x80), Token(0x7F, 0xFF, 0x7F),
+            Token(0x80, 0x00, 0x7F), Token(0x7F, 0xFF, 0x80), Token(0x00, 0x00, 0x01),
+        };
+        heard.AddRange(Enumerable.Range(0, 300).Select(_ => RandomNumberGenerator.GetBytes(16)));
+        heard.Add(heard[^1]);
+        var expected = heard.Select(t => HeardToken.FromBytes(t)).Select(t => (unchecked((long)t.High), unchecked((long)t.Low))).Distinct().Order().ToList();
+
+        var token = await Api.NewUploadTokenAsync(Today);
+        await ApiClient.OkJsonAsync(await Api.PublishAsync(token, ApiClient.Body(ApiClient.KeysForDays(Now, 1, 2), heard)));
+
+        var stored = await Fixture.Server.QueryAsync(async db =>
+        {
+            var set = await db.HeardTokenSets.OrderByDescending(s => s.Id).Select(s => s.Id).FirstAsync();
+            return await db.HeardTokens.Where(t => t.SetId == set).Select(t => new { t.High, t.Low }).ToListAsync();
+        });
+        Assert.Equal(expected, stored.Select(t => (t.High, t.Low)).Order().ToList());
+    }
+
+    [Fact]
     public async Task Two_instances_on_one_database_publish_every_key_in_exactly_one_export()
     {
         await using var second = await Fixture.StartAnotherInstanceAsync();
