@@ -403,17 +403,13 @@ internal sealed partial class CityRun
         }
         else
         {
-            var next = 0;
-            Parallel.For(0, _lanes.Length, new ParallelOptions { MaxDegreeOfParallelism = _lanes.Length }, _ =>
+            var chunks = (_quietPlaces.Count + QuietPlacesPerTake - 1) / QuietPlacesPerTake;
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = _lanes.Length }, chunk =>
             {
-                int first;
-                while ((first = Interlocked.Add(ref next, QuietPlacesPerTake) - QuietPlacesPerTake) < _quietPlaces.Count)
+                var last = Math.Min((chunk + 1) * QuietPlacesPerTake, _quietPlaces.Count);
+                for (var i = chunk * QuietPlacesPerTake; i < last; i++)
                 {
-                    var last = Math.Min(first + QuietPlacesPerTake, _quietPlaces.Count);
-                    for (var i = first; i < last; i++)
-                    {
-                        MeetWithoutInfection(_quietPlaces[i]);
-                    }
+                    MeetWithoutInfection(_quietPlaces[i]);
                 }
             });
         }

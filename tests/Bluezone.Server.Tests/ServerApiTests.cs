@@ -690,7 +690,14 @@ public abstract class ServerApiTests<TFixture>(TFixture fixture)
     public async Task An_F0s_heard_tokens_are_stored_exactly_once_each_down_to_the_sign_bits()
     {
         // The extremes of both 64-bit halves (stored as signed integers), a token reported twice, and random ones.
-        byte[] Token(byte first, byte fill, byte ninth) { var t = Enumerable.Repeat(fill, 16).ToArray(); t[0] = first; t[8] = ninth; return t; }
+        static byte[] Token(byte first, byte fill, byte ninth)
+        {
+            var token = Enumerable.Repeat(fill, 16).ToArray();
+            token[0] = first; // the high half's sign bit
+            token[8] = ninth; // the low half's
+            return token;
+        }
+
         var heard = new List<byte[]>
         {
             Token(0x00, 0x00, 0x00), Token(0xFF, 0xFF, 0xFF), Token(0x80, 0x00, 0x80), Token(0x7F, 0xFF, 0x7F),
